@@ -1,0 +1,84 @@
+#!/bin/bash
+# make check: every test of the project, ending with one summary line
+# "N passed, N failed, N skipped".  Assumes `make kernel tools` ran.
+#
+#  1. userspace unit tests of the pure engine code (host)
+#  2. KUnit suites tun_rss_* inside the patched kernel
+#  3. kselftests (drivers/net/tun_rss and the base tree's net/tun) through
+#     the standard kselftest runner inside the patched kernel
+# Every VM run also fails on a kernel log splat (scripts/vm.sh).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=$top/build
+TREE=$B/linux
+R=$B/results
+rm -rf "$R"; mkdir -p "$R"
+sum_args=()
+t0=$(date +%s)
+
+stage() { echo; echo "=== $* ($(( $(date +%s) - t0 ))s)"; }
+
+# A VM run that timed out, died, or left a splat/leak in the kernel log is
+# a failure of its own, whatever the TAP inside says.
+vm_verdict() {	# label vm-output-file
+	local why
+	why=$(grep -m1 '^vm: FAIL' "$2" | sed 's/^vm: FAIL: //; s/command exited with status [0-9]*;\? \?//')
+	if [ -n "$why" ]; then
+		sed -n '/^vm: FAIL/,$p' "$2" | head -n 80
+		echo "not ok 1 $1 VM run: $why" > "$R/$1-vm.tap"
+	else
+		echo "ok 1 $1 VM run: clean kernel log" > "$R/$1-vm.tap"
+	fi
+	sum_args+=(--label "$1" "$R/$1-vm.tap")
+}
+
+"$top/scripts/uapi.sh"
+KHDR="-isystem $B/uapi/include"
+
+stage "userspace unit tests (tools/testing/tun_rss)"
+if [ -f "$TREE/tools/testing/tun_rss/Makefile" ]; then
+	make -s -C "$TREE/tools/testing/tun_rss" O="$B/unit" UAPI="$B/uapi/include" run \
+		> "$R/unit.tap" 2> "$R/unit.err"
+	echo "unit: exit $?"; tail -n 3 "$R/unit.tap"
+	cat "$R/unit.err" >&2
+	sum_args+=(--label unit "$R/unit.tap")
+fi
+
+stage "KUnit (tun_rss_*) in the patched kernel"
+"$top/scripts/vm.sh" -t 300 -a "kunit.enable=1 kunit.filter_glob=tun_rss*" -- true \
+	> "$R/kunit.vm" 2>&1
+echo "kunit vm: exit $?"
+cp "$B/vm/last/dmesg" "$R/kunit.dmesg" 2>/dev/null
+# Keep the KTAP lines only (everything KUnit printed after its header).
+sed -n '/KTAP version/,$p' "$R/kunit.dmesg" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] ?//' > "$R/kunit.ktap"
+vm_verdict kunit "$R/kunit.vm"
+sum_args+=(--ktap kunit "$R/kunit.ktap")
+
+stage "kselftests in the patched kernel"
+KS=$B/kselftest
+rm -rf "$KS"
+if ! make -s -C "$TREE/tools/testing/selftests" TARGETS="drivers/net/tun_rss" \
+	KHDR_INCLUDES="$KHDR" O="$B/selftests" KSFT_INSTALL_PATH="$KS" install \
+	> "$R/selftests-build.log" 2>&1; then
+	cat "$R/selftests-build.log"
+	echo "not ok 1 selftests build" > "$R/ksft-build.tap"
+	sum_args+=(--label build "$R/ksft-build.tap")
+fi
+# The base tree's own tun selftest, as a no-regression guard.
+mkdir -p "$KS/net"
+if gcc -O2 -Wall $KHDR -I"$TREE/tools/testing/selftests" \
+	-o "$KS/net/tun" "$TREE/tools/testing/selftests/net/tun.c" 2>> "$R/selftests-build.log"; then
+	echo "net:tun" >> "$KS/kselftest-list.txt"
+else
+	echo "not ok 1 net/tun build" > "$R/tun-build.tap"
+	sum_args+=(--label build "$R/tun-build.tap")
+fi
+"$top/scripts/vm.sh" -t 1800 -- "cd $KS && ./run_kselftest.sh" > "$R/kselftest.tap" 2>&1
+rc=$?
+echo "kselftest vm: exit $rc"
+grep -E '^(not )?ok ' "$R/kselftest.tap"
+vm_verdict kselftest "$R/kselftest.tap"
+sum_args+=(--label kselftest "$R/kselftest.tap")
+
+stage "summary"
+"$top/scripts/tap-summary.py" "${sum_args[@]}" | tee "$R/summary"
