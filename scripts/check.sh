@@ -35,6 +35,25 @@ vm_verdict() {	# label vm-output-file
 "$top/scripts/uapi.sh"
 KHDR="-isystem $B/uapi/include"
 
+stage "VM runner self-test"
+# The runner must propagate a failing status and fail on a kernel WARN;
+# a runner that cannot fail would make every later result meaningless.
+{
+	VM_KMEMLEAK=0 "$top/scripts/vm.sh" -t 120 -- true >/dev/null 2>&1 &&
+		echo "ok 1 runner: true passes" || echo "not ok 1 runner: true passes"
+	VM_KMEMLEAK=0 "$top/scripts/vm.sh" -t 120 -- false >/dev/null 2>&1 &&
+		echo "not ok 2 runner: false fails" || echo "ok 2 runner: false fails"
+	VM_KMEMLEAK=0 VM_LOG_LINES=0 "$top/scripts/vm.sh" -t 120 -- \
+		'echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT' > "$R/runner-warn.log" 2>&1
+	if [ $? -ne 0 ] && grep -q "kernel log shows a splat" "$R/runner-warn.log"; then
+		echo "ok 3 runner: a kernel WARN fails the run"
+	else
+		echo "not ok 3 runner: a kernel WARN fails the run"
+	fi
+} > "$R/runner.tap"
+cat "$R/runner.tap"
+sum_args+=(--label runner "$R/runner.tap")
+
 stage "userspace unit tests (tools/testing/tun_rss)"
 if [ -f "$TREE/tools/testing/tun_rss/Makefile" ]; then
 	make -s -C "$TREE/tools/testing/tun_rss" O="$B/unit" UAPI="$B/uapi/include" run \
@@ -56,22 +75,10 @@ sum_args+=(--ktap kunit "$R/kunit.ktap")
 
 stage "kselftests in the patched kernel"
 KS=$B/kselftest
-rm -rf "$KS"
-if ! make -s -C "$TREE/tools/testing/selftests" TARGETS="drivers/net/tun_rss" \
-	KHDR_INCLUDES="$KHDR" O="$B/selftests" KSFT_INSTALL_PATH="$KS" install \
-	> "$R/selftests-build.log" 2>&1; then
+if ! "$top/scripts/selftests-build.sh" > "$R/selftests-build.log" 2>&1; then
 	cat "$R/selftests-build.log"
 	echo "not ok 1 selftests build" > "$R/ksft-build.tap"
 	sum_args+=(--label build "$R/ksft-build.tap")
-fi
-# The base tree's own tun selftest, as a no-regression guard.
-mkdir -p "$KS/net"
-if gcc -O2 -Wall $KHDR -I"$TREE/tools/testing/selftests" \
-	-o "$KS/net/tun" "$TREE/tools/testing/selftests/net/tun.c" 2>> "$R/selftests-build.log"; then
-	echo "net:tun" >> "$KS/kselftest-list.txt"
-else
-	echo "not ok 1 net/tun build" > "$R/tun-build.tap"
-	sum_args+=(--label build "$R/tun-build.tap")
 fi
 "$top/scripts/vm.sh" -t 1800 -- "cd $KS && ./run_kselftest.sh" > "$R/kselftest.tap" 2>&1
 rc=$?

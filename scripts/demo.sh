@@ -1,0 +1,12 @@
+#!/bin/bash
+# make demo: boot the patched kernel and show RSS at work on a 4-queue tap.
+# Assumes `make kernel tools` ran.  Runs the demo program from the
+# selftests build (tools/testing/selftests/drivers/net/tun_rss/rss_demo)
+# with the built ethtool first on PATH.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=$top/build
+"$top/scripts/selftests-build.sh" >/dev/null
+echo "demo: ethtool $("$B/tools/sbin/ethtool" --version | awk '{print $3}') from build/tools, kernel $(cat "$B/kbuild-um/include/config/kernel.release")"
+exec "$top/scripts/vm.sh" -t 300 -- \
+	"export PATH=$B/tools/sbin:\$PATH; cd $B/kselftest/drivers/net/tun_rss && ./rss_demo"
