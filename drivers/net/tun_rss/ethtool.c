@@ -64,7 +64,7 @@ static int tun_rss_check_rxfh(struct net_device *dev,
 	for (i = 0; i < TUN_RSS_INDIR_SIZE; i++) {
 		if (rxfh->indir[i] >= n) {
 			NL_SET_ERR_MSG_FMT_MOD(extack,
-					       "indirection table entry %u points to queue %u, past the %u attached queues",
+					       "table entry %u: queue %u but %u queues attached",
 					       i, rxfh->indir[i], n);
 			return -EINVAL;
 		}

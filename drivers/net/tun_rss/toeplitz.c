@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tun RSS engine: Toeplitz hash.
+ *
+ * The Toeplitz hash of an input is the XOR, over every set input bit k
+ * (most significant bit of the first byte first), of the 32 key bits that
+ * start at key bit k.  That is linear in the input, so the contribution of
+ * a whole input byte depends only on its position and value: the key is
+ * expanded once per update into a table of them (SPEC §4), and a hash is
+ * one lookup per input byte.
+ */
+
+#include <linux/build_bug.h>
+#include <linux/export.h>
+#include <linux/minmax.h>
+#include <linux/unaligned.h>
+
+#include "tun_rss_core.h"
+
+/* The last input bit needs key bits up to 8 * TUN_RSS_MAX_INPUT + 30. */
+static_assert(sizeof(u32) + TUN_RSS_MAX_INPUT <= TUN_RSS_KEY_SIZE);
+
+/**
+ * tun_rss_hkey_expand() - expand a Toeplitz key into lookup tables
+ * @hk: the tables to fill
+ * @key: %TUN_RSS_KEY_SIZE bytes of key
+ *
+ * Fills one 256-entry row per input byte position.  Each row costs 256
+ * XORs: the entry of a byte value is the entry of that value without its
+ * highest set bit, XORed with the entry of that bit alone.
+ */
+void tun_rss_hkey_expand(struct tun_rss_hkey *hk, const u8 *key)
+{
+	unsigned int i, bit, b;
+
+	for (i = 0; i < TUN_RSS_MAX_INPUT; i++) {
+		/* Key bits 8i .. 8i+39 cover the windows of byte i's 8 bits. */
+		u64 kbits = (u64)get_unaligned_be32(key + i) << 8 | key[i + 4];
+		u32 *row = hk->tbl[i];
+
+		row[0] = 0;
+		for (bit = 0; bit < 8; bit++) {
+			/* Value BIT(bit) is input bit 8i + 7 - bit. */
+			u32 window = kbits >> (bit + 1);
+
+			for (b = 0; b < BIT(bit); b++)
+				row[BIT(bit) | b] = row[b] ^ window;
+		}
+	}
+}
+EXPORT_SYMBOL_GPL(tun_rss_hkey_expand);
+
+/**
+ * tun_rss_toeplitz() - Toeplitz hash of an input
+ * @hk: the expanded key
+ * @in: the hash input (addresses and ports in network byte order)
+ * @len: length of @in, at most %TUN_RSS_MAX_INPUT
+ *
+ * Return: the 32-bit hash.
+ */
+u32 tun_rss_toeplitz(const struct tun_rss_hkey *hk, const u8 *in,
+		     unsigned int len)
+{
+	unsigned int i;
+	u32 hash = 0;
+
+	/* Never index past the tables, whatever a caller passes. */
+	len = min(len, TUN_RSS_MAX_INPUT);
+	for (i = 0; i < len; i++)
+		hash ^= hk->tbl[i][in[i]];
+	return hash;
+}
+EXPORT_SYMBOL_GPL(tun_rss_toeplitz);
