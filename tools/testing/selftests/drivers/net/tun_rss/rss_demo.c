@@ -158,7 +158,7 @@ int main(void)
 		int ok;
 
 		if (trss_send_flow(&dev, &vec[i].flow, tag) ||
-		    trss_recv_tag(&dev, tag, &rx, buf, sizeof(buf), 1000)) {
+		    trss_recv_tag(&dev, tag, &rx, buf, sizeof(buf), 1000) != 1) {
 			printf("  vector %d: not received\n", i);
 			bad = 1;
 			continue;
