@@ -25,7 +25,7 @@ build() {	# tree objdir log
 
 # Normalise a warning so base and patched lines compare: drop the line
 # numbers, which move when code is added above.
-norm() { grep -E 'warning:|error:' "$1" | sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | sort -u; }
+norm() { { grep -E 'warning:|error:' "$1" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | sort -u; }
 
 if [ ! -f "$B/kbuild-x86-base/warnings" ]; then
 	echo "x86: building the base objects once for the warning baseline"

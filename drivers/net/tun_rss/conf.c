@@ -21,6 +21,7 @@ void tun_rss_init(struct tun_rss *rss)
 {
 	memset(rss, 0, sizeof(*rss));
 	netdev_rss_key_fill(rss->default_key, sizeof(rss->default_key));
+	tun_rss_rules_init(rss);
 }
 EXPORT_SYMBOL_GPL(tun_rss_init);
 
@@ -37,6 +38,7 @@ void tun_rss_uninit(struct tun_rss *rss)
 	struct tun_rss_ctx_rcu *c;
 	int i;
 
+	tun_rss_rules_uninit(rss);
 	for (i = 0; i < TUN_RSS_MAX_CONTEXTS; i++) {
 		c = rcu_replace_pointer(rss->ctx[i], NULL, true);
 		if (c)
@@ -124,19 +126,20 @@ bool tun_rss_configured(const struct tun_rss *rss,
 EXPORT_SYMBOL_GPL(tun_rss_configured);
 
 /**
- * tun_rss_in_use() - whether RSS or its contexts are configured
+ * tun_rss_in_use() - whether RSS, its contexts or flow rules are set up
  * @rss: device RSS state
  * @dev: the tun device
  *
  * A steering eBPF program may not be attached then (SPEC §3).
  *
- * Return: true when context 0 steers or any other context exists.
+ * Return: true when context 0 steers, a flow rule or another context
+ * exists.
  */
 bool tun_rss_in_use(const struct tun_rss *rss, const struct net_device *dev)
 {
 	int i;
 
-	if (tun_rss_configured(rss, dev))
+	if (tun_rss_configured(rss, dev) || rss->nr_rules)
 		return true;
 	for (i = 1; i < TUN_RSS_MAX_CONTEXTS; i++)
 		if (rcu_access_pointer(rss->ctx[i]))

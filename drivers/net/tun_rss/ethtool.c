@@ -101,15 +101,28 @@ static void tun_rss_fill_core_ctx(struct ethtool_rxfh_context *ectx,
 	ectx->input_xfrm = ctx->input_xfrm;
 }
 
+/*
+ * Does the request change the input transform?  ethtool before 6.8 sends
+ * 0 in the byte that became input_xfrm, and the core passes it on, so 0
+ * while no transform is set is not a change.
+ */
+static bool tun_rss_xfrm_changes(const struct tun_rss_ctx *ctx,
+				 const struct ethtool_rxfh_param *rxfh)
+{
+	return rxfh->input_xfrm != RXH_XFRM_NO_CHANGE &&
+	       rxfh->input_xfrm != ctx->input_xfrm;
+}
+
 /* Is this request the core's "ethtool -X dev default" (table reset)? */
 static bool tun_rss_is_default_table(struct net_device *dev,
+				     const struct tun_rss_ctx *ctx,
 				     const struct ethtool_rxfh_param *rxfh)
 {
 	unsigned int i, n = dev->real_num_rx_queues;
 
 	if (!rxfh->indir || rxfh->key ||
 	    rxfh->hfunc != ETH_RSS_HASH_NO_CHANGE ||
-	    rxfh->input_xfrm != RXH_XFRM_NO_CHANGE)
+	    tun_rss_xfrm_changes(ctx, rxfh))
 		return false;
 	for (i = 0; i < TUN_RSS_INDIR_SIZE; i++)
 		if (rxfh->indir[i] != ethtool_rxfh_indir_default(i, n))
@@ -164,6 +177,7 @@ int tun_rss_set_rxfh(struct tun_rss *rss, struct net_device *dev,
 		     struct netlink_ext_ack *extack)
 {
 	struct tun_rss_ctx_rcu *old, *c;
+	bool user_cfg;
 	int err;
 
 	err = tun_rss_check_rxfh(dev, rxfh, extack);
@@ -172,17 +186,20 @@ int tun_rss_set_rxfh(struct tun_rss *rss, struct net_device *dev,
 	old = tun_rss_ctx0(rss, dev);
 	if (!old)
 		return -ENOMEM;
+	if (tun_rss_is_default_table(dev, &old->ctx, rxfh))
+		user_cfg = false;
+	else if (rxfh->key || rxfh->hfunc != ETH_RSS_HASH_NO_CHANGE ||
+		 tun_rss_xfrm_changes(&old->ctx, rxfh))
+		user_cfg = true;
+	else
+		user_cfg = rss->user_cfg;
+
 	c = tun_rss_ctx_alloc(old, NULL, 0);
 	if (!c)
 		return -ENOMEM;
 	tun_rss_apply_rxfh(&c->ctx, rxfh);
 	tun_rss_ctx_publish(rss, 0, c);
-
-	if (tun_rss_is_default_table(dev, rxfh))
-		WRITE_ONCE(rss->user_cfg, false);
-	else if (rxfh->key || rxfh->hfunc != ETH_RSS_HASH_NO_CHANGE ||
-		 rxfh->input_xfrm != RXH_XFRM_NO_CHANGE)
-		WRITE_ONCE(rss->user_cfg, true);
+	WRITE_ONCE(rss->user_cfg, user_cfg);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(tun_rss_set_rxfh);
@@ -359,15 +376,28 @@ EXPORT_SYMBOL_GPL(tun_rss_modify_rxfh_context);
  * @rss_context: context ID
  * @extack: error reporting
  *
- * Return: 0, or -ENOENT for an unknown context.
+ * Return: 0, -ENOENT for an unknown context, -EBUSY when a flow rule sends
+ * frames to it.
  */
 int tun_rss_remove_rxfh_context(struct tun_rss *rss, struct net_device *dev,
 				struct ethtool_rxfh_context *ectx, u32 rss_context,
 				struct netlink_ext_ack *extack)
 {
+	int loc;
+
 	if (!rss_context || !tun_rss_fields_ctx(rss, rss_context)) {
 		NL_SET_ERR_MSG_MOD(extack, "unknown RSS context");
 		return -ENOENT;
+	}
+	/* A rule must not point to a context that is gone; when the device
+	 * unregisters, the core removes the contexts and rules go with it.
+	 */
+	loc = tun_rss_ctx_in_use(rss, rss_context);
+	if (loc >= 0 && dev->reg_state == NETREG_REGISTERED) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "RSS context %u is used by the rule at location %d",
+				       rss_context, loc);
+		return -EBUSY;
 	}
 	tun_rss_ctx_publish(rss, rss_context, NULL);
 	return 0;

@@ -35,7 +35,7 @@ void tun_rss_parse_skb(struct tun_rss_flow *fl, const struct sk_buff *skb,
 }
 
 /**
- * tun_rss_select_queue() - steer a frame with RSS when configured
+ * tun_rss_select_queue() - steer a frame with flow rules and RSS
  * @rss: device RSS state
  * @dev: the tun device
  * @skb: the frame
@@ -43,34 +43,85 @@ void tun_rss_parse_skb(struct tun_rss_flow *fl, const struct sk_buff *skb,
  * @queue: the queue chosen, when true is returned
  *
  * The steering precedence of SPEC §3, after the (mutually exclusive)
- * steering eBPF program: RSS of context 0 when the user configured it.
- * A frame with no hash (not IP, or no fields enabled for its flow type)
- * goes to table entry 0, as hardware does.  Must be called under
- * rcu_read_lock().
+ * steering eBPF program: the lowest-location matching flow rule (a queue,
+ * a context plus a queue offset, or drop), else RSS of context 0 when the
+ * user configured it.  A frame with no hash (not IP, or no fields enabled
+ * for its flow type) goes to table entry 0, as hardware does.  A queue
+ * past the attached ones folds modulo their number (SPEC §2).  Dropping
+ * is left to tun_rss_xmit_drop(): ndo_select_queue() cannot drop.  Must
+ * be called under rcu_read_lock().
  *
- * Return: false when RSS does not steer this device (use automq).
+ * Return: false when neither rules nor RSS steer the frame (use automq).
  */
 bool tun_rss_select_queue(struct tun_rss *rss, struct net_device *dev,
 			  struct sk_buff *skb, bool l2, u16 *queue)
 {
-	const struct tun_rss_ctx_rcu *c;
+	unsigned int nq = READ_ONCE(dev->real_num_tx_queues);
+	bool rss_on = tun_rss_configured(rss, dev);
+	const struct tun_rss_ctx_rcu *c = NULL;
+	const struct tun_rss_rule *rule;
 	struct tun_rss_flow fl;
+	u32 hash, offset = 0;
 	u16 report;
-	u32 hash;
 
-	if (!tun_rss_configured(rss, dev))
-		return false;
-	c = rcu_dereference(rss->ctx[0]);
-	if (!c)
+	if (!rss_on && !tun_rss_has_rules(rss))
 		return false;
 
 	tun_rss_parse_skb(&fl, skb, l2);
+	rule = tun_rss_cls_match(rss, &fl);
+	if (rule) {
+		switch (rule->action) {
+		case TUN_RSS_ACT_QUEUE:
+			*queue = nq ? rule->queue % nq : 0;
+			return true;
+		case TUN_RSS_ACT_DROP:
+			*queue = 0;
+			return true;
+		case TUN_RSS_ACT_CTX:
+			c = rcu_dereference(rss->ctx[rule->ctx]);
+			offset = rule->queue;
+			break;
+		}
+	} else if (rss_on) {
+		c = rcu_dereference(rss->ctx[0]);
+	}
+	if (!c || !nq)
+		return false;
+
 	hash = tun_rss_ctx_hash(&c->ctx, &fl, &report);
-	*queue = tun_rss_ctx_queue(&c->ctx, hash,
-				   READ_ONCE(dev->real_num_tx_queues));
+	*queue = (tun_rss_ctx_queue(&c->ctx, hash, nq) + offset) % nq;
 	return true;
 }
 EXPORT_SYMBOL_GPL(tun_rss_select_queue);
+
+/**
+ * tun_rss_xmit_drop() - whether a drop rule takes this frame
+ * @rss: device RSS state
+ * @skb: the frame, its queue already chosen
+ * @l2: the frame starts with an Ethernet header (tap)
+ *
+ * Only parses when some rule drops.  A dropped frame is counted in
+ * @rss->rule_drops (and by the caller as a transmit drop), never lost
+ * silently (SPEC §7).  Must be called under rcu_read_lock().
+ *
+ * Return: true when the frame must be dropped.
+ */
+bool tun_rss_xmit_drop(struct tun_rss *rss, const struct sk_buff *skb,
+		       bool l2)
+{
+	const struct tun_rss_rule *rule;
+	struct tun_rss_flow fl;
+
+	if (!tun_rss_has_drop_rules(rss))
+		return false;
+	tun_rss_parse_skb(&fl, skb, l2);
+	rule = tun_rss_cls_match(rss, &fl);
+	if (!rule || rule->action != TUN_RSS_ACT_DROP)
+		return false;
+	atomic64_inc(&rss->rule_drops);
+	return true;
+}
+EXPORT_SYMBOL_GPL(tun_rss_xmit_drop);
 
 /**
  * tun_rss_vnet_hash_set() - write the hash report into a vnet header

@@ -29,6 +29,12 @@ struct tun_rss_ctx_rcu {
 	struct tun_rss_ctx ctx;
 };
 
+/* ntuple rule locations 0 .. TUN_RSS_MAX_RULES - 1 */
+#define TUN_RSS_MAX_RULES	4096
+
+struct tun_rss_rule_entry;
+struct tun_rss_cls_rcu;
+
 /**
  * struct tun_rss - per-device RSS state, embedded in struct tun_struct
  * @ctx: contexts by ethtool context ID; @ctx[0] is created on first use
@@ -38,11 +44,21 @@ struct tun_rss_ctx_rcu {
  *	were set by the user; with %IFF_RXFH_CONFIGURED this selects RSS
  *	steering (SPEC §3, step 2)
  * @default_key: the key context 0 and new contexts start with
+ * @cls: flow-rule classifier, %NULL without rules
+ * @rules: flow rules sorted by location (RTNL)
+ * @nr_rules: entries in @rules
+ * @cls_seed: randomises the classifier's bucket hash
+ * @rule_drops: frames dropped by a drop rule
  */
 struct tun_rss {
 	struct tun_rss_ctx_rcu __rcu *ctx[TUN_RSS_MAX_CONTEXTS];
 	bool user_cfg;
 	u8 default_key[TUN_RSS_KEY_SIZE];
+	struct tun_rss_cls_rcu __rcu *cls;
+	struct tun_rss_rule_entry *rules;
+	unsigned int nr_rules;
+	u32 cls_seed;
+	atomic64_t rule_drops;
 };
 
 void tun_rss_init(struct tun_rss *rss);
@@ -56,6 +72,8 @@ void tun_rss_queues_changed(struct tun_rss *rss, struct net_device *dev);
 /* Frame path (RCU read side) */
 bool tun_rss_select_queue(struct tun_rss *rss, struct net_device *dev,
 			  struct sk_buff *skb, bool l2, u16 *queue);
+bool tun_rss_xmit_drop(struct tun_rss *rss, const struct sk_buff *skb,
+		       bool l2);
 void tun_rss_hash_frame(struct tun_rss *rss, const void *data,
 			unsigned int len, bool l2, __be16 proto,
 			struct virtio_net_hdr_v1_hash *hdr);
@@ -85,6 +103,14 @@ int tun_rss_modify_rxfh_context(struct tun_rss *rss, struct net_device *dev,
 				struct ethtool_rxfh_context *ctx,
 				const struct ethtool_rxfh_param *rxfh,
 				struct netlink_ext_ack *extack);
+int tun_rss_rule_insert(struct tun_rss *rss, struct net_device *dev,
+			struct ethtool_rx_flow_spec *fs, u32 rss_context,
+			struct netlink_ext_ack *extack);
+int tun_rss_rule_delete(struct tun_rss *rss, u32 loc,
+			struct netlink_ext_ack *extack);
+void tun_rss_rules_flush(struct tun_rss *rss);
+int tun_rss_get_rxnfc(struct tun_rss *rss, struct ethtool_rxnfc *info,
+		      u32 *rule_locs);
 int tun_rss_remove_rxfh_context(struct tun_rss *rss, struct net_device *dev,
 				struct ethtool_rxfh_context *ctx, u32 rss_context,
 				struct netlink_ext_ack *extack);
@@ -98,5 +124,12 @@ struct tun_rss_ctx_rcu *tun_rss_ctx0(struct tun_rss *rss,
 				     struct net_device *dev);
 void tun_rss_parse_skb(struct tun_rss_flow *fl, const struct sk_buff *skb,
 		       bool l2);
+void tun_rss_rules_init(struct tun_rss *rss);
+void tun_rss_rules_uninit(struct tun_rss *rss);
+int tun_rss_ctx_in_use(const struct tun_rss *rss, u32 ctx);
+bool tun_rss_has_rules(const struct tun_rss *rss);
+bool tun_rss_has_drop_rules(struct tun_rss *rss);
+const struct tun_rss_rule *tun_rss_cls_match(struct tun_rss *rss,
+					     const struct tun_rss_flow *fl);
 
 #endif /* _TUN_RSS_H */

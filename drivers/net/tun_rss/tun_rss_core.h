@@ -156,4 +156,91 @@ u32 tun_rss_ctx_hash(const struct tun_rss_ctx *ctx,
 u16 tun_rss_ctx_queue(const struct tun_rss_ctx *ctx, u32 hash,
 		      unsigned int nqueues);
 
+/* cls.c: ntuple flow rules (ethtool -N) and their classifier */
+
+/**
+ * struct tun_rss_cls_key - what a flow rule matches, in one layout
+ * @h_dest: destination MAC (tap frames only, else zero)
+ * @h_source: source MAC (tap frames only, else zero)
+ * @h_proto: innermost ethertype
+ * @vlan_tci: TCI of the outermost VLAN tag, 0 when untagged
+ * @l3: 0, 4 or 6
+ * @l4proto: IPPROTO_* of the upper-layer header
+ * @tos: IPv4 TOS or IPv6 traffic class
+ * @l4ok: 1 when @sport, @dport and @l4_4bytes were parsed (never on a
+ *	fragment)
+ * @saddr: source address; IPv4 in saddr[0]
+ * @daddr: destination address; IPv4 in daddr[0]
+ * @sport: L4 source port
+ * @dport: L4 destination port
+ * @l4_4bytes: first four bytes of the L4 header (the SPI for AH and ESP)
+ * @pad: always zero: keys are hashed and compared as 16 u32 words
+ *
+ * A rule's key and mask, and the key of a parsed frame, all have this
+ * layout: a frame matches a rule when (frame key & mask) == rule key.
+ */
+struct tun_rss_cls_key {
+	u8 h_dest[6];
+	u8 h_source[6];
+	__be16 h_proto;
+	__be16 vlan_tci;
+	u8 l3;
+	u8 l4proto;
+	u8 tos;
+	u8 l4ok;
+	__be32 saddr[4];
+	__be32 daddr[4];
+	__be16 sport;
+	__be16 dport;
+	__be32 l4_4bytes;
+	u8 pad[4];
+};
+
+/**
+ * enum tun_rss_action - what a matching rule does with a frame
+ * @TUN_RSS_ACT_QUEUE: deliver to queue &tun_rss_rule.queue
+ * @TUN_RSS_ACT_DROP: drop (and count) the frame
+ * @TUN_RSS_ACT_CTX: RSS with context &tun_rss_rule.ctx, adding
+ *	&tun_rss_rule.queue to the indirection table entry
+ */
+enum tun_rss_action {
+	TUN_RSS_ACT_QUEUE,
+	TUN_RSS_ACT_DROP,
+	TUN_RSS_ACT_CTX,
+};
+
+/**
+ * struct tun_rss_rule - one flow rule, normalised
+ * @location: ethtool location; the lowest matching location wins
+ * @key: values to match, already masked
+ * @mask: bits of the frame key that are compared
+ * @action: what a matching frame gets
+ * @queue: the queue for %TUN_RSS_ACT_QUEUE, the offset added to the
+ *	table entry for %TUN_RSS_ACT_CTX
+ * @ctx: RSS context ID for %TUN_RSS_ACT_CTX
+ */
+struct tun_rss_rule {
+	u32 location;
+	struct tun_rss_cls_key key;
+	struct tun_rss_cls_key mask;
+	enum tun_rss_action action;
+	u32 queue;
+	u32 ctx;
+};
+
+/* Opaque and immutable once built; published by the caller with RCU. */
+struct tun_rss_cls;
+
+int tun_rss_rule_from_fs(struct tun_rss_rule *r,
+			 const struct ethtool_rx_flow_spec *fs,
+			 u32 rss_context, const char **why);
+void tun_rss_cls_key_from_flow(struct tun_rss_cls_key *k,
+			       const struct tun_rss_flow *fl);
+struct tun_rss_cls *tun_rss_cls_build(const struct tun_rss_rule *rules,
+				      unsigned int n, u32 seed);
+void tun_rss_cls_free(struct tun_rss_cls *cls);
+const struct tun_rss_rule *tun_rss_cls_lookup(const struct tun_rss_cls *cls,
+					      const struct tun_rss_cls_key *k);
+bool tun_rss_cls_has_drop(const struct tun_rss_cls *cls);
+
 #endif /* _TUN_RSS_CORE_H */

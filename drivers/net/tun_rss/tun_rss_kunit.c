@@ -2,8 +2,9 @@
 /*
  * KUnit tests for the pure part of the tun RSS engine: Toeplitz against
  * Microsoft's verification suite and a bit-serial reference, the frame
- * parser on truncated and malformed frames, and the per-context hash,
- * hash fields and indirection.
+ * parser on truncated and malformed frames, the per-context hash, hash
+ * fields and indirection, and the ntuple flow rules: their conversion
+ * from ethtool flow specs and the classifier against linear references.
  *
  * Expected values come from the vectors or from the reference below,
  * never from the code under test.  The same file also builds in
@@ -18,6 +19,7 @@
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/prandom.h>
 #include <linux/string.h>
@@ -1553,8 +1555,1633 @@ static struct kunit_suite tun_rss_hash_suite = {
 	.test_cases = tun_rss_hash_cases,
 };
 
+/*
+ * Flow rules and the classifier.  Two references judge it, neither of
+ * them built on cls.c's internals: the rule keys matched one by one
+ * ((frame key & mask) == rule key, lowest location first), which checks
+ * the tuple space search; and the ethtool flow specs matched against the
+ * parsed flow by their documented meaning, which checks the conversion
+ * of specs and of frames into keys.
+ */
+
+/* (@val & @mask) == (@want & @mask), byte by byte */
+static bool tun_rss_tmeq(const void *val, const void *want, const void *mask,
+			 size_t len)
+{
+	const u8 *v = val, *w = want, *m = mask;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((v[i] ^ w[i]) & m[i])
+			return false;
+	return true;
+}
+
+static u8 tun_rss_tfs_proto(u32 type)
+{
+	switch (type) {
+	case TCP_V4_FLOW:
+	case TCP_V6_FLOW:
+		return IPPROTO_TCP;
+	case UDP_V4_FLOW:
+	case UDP_V6_FLOW:
+		return IPPROTO_UDP;
+	default:
+		return IPPROTO_SCTP;
+	}
+}
+
+/* What an ethtool flow spec means for a parsed frame (SPEC §3, ethtool.h) */
+static bool tun_rss_tfs_match(const struct ethtool_rx_flow_spec *fs,
+			      const struct tun_rss_flow *fl)
+{
+	u32 type = fs->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS);
+	__be16 tci = fl->flags & TUN_RSS_F_VLAN ? fl->vlan_tci : 0;
+	bool v4 = (fl->flags & TUN_RSS_F_IP) && fl->l3 == 4;
+	bool v6 = (fl->flags & TUN_RSS_F_IP) && fl->l3 == 6;
+	bool l4 = fl->flags & TUN_RSS_F_L4;
+	const struct ethtool_usrip4_spec *hu4, *mu4;
+	const struct ethtool_usrip6_spec *hu6, *mu6;
+	const struct ethtool_tcpip4_spec *h4, *m4;
+	const struct ethtool_tcpip6_spec *h6, *m6;
+	const struct ethhdr *he, *me;
+
+	if ((fs->flow_type & FLOW_EXT) &&
+	    !tun_rss_tmeq(&tci, &fs->h_ext.vlan_tci, &fs->m_ext.vlan_tci, 2))
+		return false;
+	if ((fs->flow_type & FLOW_MAC_EXT) &&
+	    !tun_rss_tmeq(fl->h_dest, fs->h_ext.h_dest, fs->m_ext.h_dest,
+			  ETH_ALEN))
+		return false;
+
+	switch (type) {
+	case TCP_V4_FLOW:
+	case UDP_V4_FLOW:
+	case SCTP_V4_FLOW:
+		h4 = &fs->h_u.tcp_ip4_spec;
+		m4 = &fs->m_u.tcp_ip4_spec;
+		return v4 && l4 && fl->l4proto == tun_rss_tfs_proto(type) &&
+		       tun_rss_tmeq(&fl->saddr[0], &h4->ip4src, &m4->ip4src, 4) &&
+		       tun_rss_tmeq(&fl->daddr[0], &h4->ip4dst, &m4->ip4dst, 4) &&
+		       tun_rss_tmeq(&fl->sport, &h4->psrc, &m4->psrc, 2) &&
+		       tun_rss_tmeq(&fl->dport, &h4->pdst, &m4->pdst, 2) &&
+		       tun_rss_tmeq(&fl->tos, &h4->tos, &m4->tos, 1);
+	case IPV4_USER_FLOW:
+		hu4 = &fs->h_u.usr_ip4_spec;
+		mu4 = &fs->m_u.usr_ip4_spec;
+		return v4 && (l4 || !mu4->l4_4_bytes) &&
+		       tun_rss_tmeq(&fl->saddr[0], &hu4->ip4src, &mu4->ip4src, 4) &&
+		       tun_rss_tmeq(&fl->daddr[0], &hu4->ip4dst, &mu4->ip4dst, 4) &&
+		       tun_rss_tmeq(&fl->l4_4bytes, &hu4->l4_4_bytes,
+				    &mu4->l4_4_bytes, 4) &&
+		       tun_rss_tmeq(&fl->tos, &hu4->tos, &mu4->tos, 1) &&
+		       tun_rss_tmeq(&fl->l4proto, &hu4->proto, &mu4->proto, 1);
+	case TCP_V6_FLOW:
+	case UDP_V6_FLOW:
+	case SCTP_V6_FLOW:
+		h6 = &fs->h_u.tcp_ip6_spec;
+		m6 = &fs->m_u.tcp_ip6_spec;
+		return v6 && l4 && fl->l4proto == tun_rss_tfs_proto(type) &&
+		       tun_rss_tmeq(fl->saddr, h6->ip6src, m6->ip6src, 16) &&
+		       tun_rss_tmeq(fl->daddr, h6->ip6dst, m6->ip6dst, 16) &&
+		       tun_rss_tmeq(&fl->sport, &h6->psrc, &m6->psrc, 2) &&
+		       tun_rss_tmeq(&fl->dport, &h6->pdst, &m6->pdst, 2) &&
+		       tun_rss_tmeq(&fl->tos, &h6->tclass, &m6->tclass, 1);
+	case IPV6_USER_FLOW:
+		hu6 = &fs->h_u.usr_ip6_spec;
+		mu6 = &fs->m_u.usr_ip6_spec;
+		return v6 && (l4 || !mu6->l4_4_bytes) &&
+		       tun_rss_tmeq(fl->saddr, hu6->ip6src, mu6->ip6src, 16) &&
+		       tun_rss_tmeq(fl->daddr, hu6->ip6dst, mu6->ip6dst, 16) &&
+		       tun_rss_tmeq(&fl->l4_4bytes, &hu6->l4_4_bytes,
+				    &mu6->l4_4_bytes, 4) &&
+		       tun_rss_tmeq(&fl->tos, &hu6->tclass, &mu6->tclass, 1) &&
+		       tun_rss_tmeq(&fl->l4proto, &hu6->l4_proto, &mu6->l4_proto,
+				    1);
+	case ETHER_FLOW:
+		he = &fs->h_u.ether_spec;
+		me = &fs->m_u.ether_spec;
+		return tun_rss_tmeq(fl->h_dest, he->h_dest, me->h_dest,
+				    ETH_ALEN) &&
+		       tun_rss_tmeq(fl->h_source, he->h_source, me->h_source,
+				    ETH_ALEN) &&
+		       tun_rss_tmeq(&fl->h_proto, &he->h_proto, &me->h_proto, 2);
+	}
+	return false;
+}
+
+/* Lowest location whose (key & mask) == rule key, or -1 */
+static s64 tun_rss_tref_key(const struct tun_rss_rule *rules, unsigned int n,
+			    const struct tun_rss_cls_key *k)
+{
+	s64 best = -1;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (best >= 0 && rules[i].location >= best)
+			continue;
+		if (tun_rss_tmeq(k, &rules[i].key, &rules[i].mask, sizeof(*k)))
+			best = rules[i].location;
+	}
+	return best;
+}
+
+/* Lowest location whose flow spec matches @fl, or -1 */
+static s64 tun_rss_tref_fs(const struct ethtool_rx_flow_spec *fs,
+			   unsigned int n, const struct tun_rss_flow *fl)
+{
+	s64 best = -1;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (best >= 0 && fs[i].location >= best)
+			continue;
+		if (tun_rss_tfs_match(&fs[i], fl))
+			best = fs[i].location;
+	}
+	return best;
+}
+
+static s64 tun_rss_tlookup(const struct tun_rss_cls *cls,
+			   const struct tun_rss_flow *fl)
+{
+	const struct tun_rss_rule *r;
+	struct tun_rss_cls_key k;
+
+	tun_rss_cls_key_from_flow(&k, fl);
+	r = tun_rss_cls_lookup(cls, &k);
+	return r ? (s64)r->location : -1;
+}
+
+/* A fresh spec of @type at @loc delivering to queue 1 */
+static void tun_rss_tfs_init(struct ethtool_rx_flow_spec *fs, u32 type,
+			     u32 loc)
+{
+	memset(fs, 0, sizeof(*fs));
+	fs->flow_type = type;
+	fs->location = loc;
+	fs->ring_cookie = 1;
+	if ((type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS)) == IPV4_USER_FLOW)
+		fs->h_u.usr_ip4_spec.ip_ver = ETH_RX_NFC_IP4;
+}
+
+static void tun_rss_tfs_convert(struct kunit *test, struct tun_rss_rule *r,
+				const struct ethtool_rx_flow_spec *fs,
+				u32 rss_context)
+{
+	const char *why = NULL;
+	int err;
+
+	err = tun_rss_rule_from_fs(r, fs, rss_context, &why);
+	KUNIT_ASSERT_EQ_MSG(test, err, 0, "flow type %#x location %u: %s",
+			    fs->flow_type, fs->location, why ? why : "");
+}
+
+/* Every supported flow type, every field masked, values outside masks */
+static void tun_rss_cls_fs_types(struct kunit *test)
+{
+	static const struct {
+		u32 type;
+		u8 l3;
+		u8 proto;
+	} l4types[] = {
+		{ TCP_V4_FLOW, 4, IPPROTO_TCP },
+		{ UDP_V4_FLOW, 4, IPPROTO_UDP },
+		{ SCTP_V4_FLOW, 4, IPPROTO_SCTP },
+		{ TCP_V6_FLOW, 6, IPPROTO_TCP },
+		{ UDP_V6_FLOW, 6, IPPROTO_UDP },
+		{ SCTP_V6_FLOW, 6, IPPROTO_SCTP },
+	};
+	static const u8 v6a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+				    0, 0, 0, 0, 0, 0, 0x12, 0x34 };
+	static const u8 v6b[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+				    0, 0, 0, 0, 0, 0, 0, 0x01 };
+	static const u8 pfx64[16] = { 0xff, 0xff, 0xff, 0xff,
+				      0xff, 0xff, 0xff, 0xff };
+	static const u8 all16[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+				      0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+				      0xff, 0xff, 0xff, 0xff };
+	static const u8 mac[ETH_ALEN] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	static const u8 mac_pfx[ETH_ALEN] = { 0xff, 0xff, 0xff };
+	struct tun_rss_cls_key wk, wm;
+	struct ethtool_rx_flow_spec fs;
+	struct tun_rss_rule r;
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(l4types); i++) {
+		tun_rss_tfs_init(&fs, l4types[i].type, 10 + i);
+		memset(&wk, 0, sizeof(wk));
+		memset(&wm, 0, sizeof(wm));
+		wk.l3 = l4types[i].l3;
+		wk.l4proto = l4types[i].proto;
+		wk.l4ok = 1;
+		wm.l3 = 0xff;
+		wm.l4proto = 0xff;
+		wm.l4ok = 0xff;
+		wk.sport = htons(1234);
+		wm.sport = htons(0xffff);
+		wk.dport = htons(0x1230);	/* 0x1234 under 0xfff0 */
+		wm.dport = htons(0xfff0);
+		wk.tos = 0xb8;			/* 0xbb under 0xfc */
+		wm.tos = 0xfc;
+		if (l4types[i].l3 == 4) {
+			struct ethtool_tcpip4_spec *h = &fs.h_u.tcp_ip4_spec;
+			struct ethtool_tcpip4_spec *m = &fs.m_u.tcp_ip4_spec;
+
+			h->ip4src = htonl(0x0a0102ff);
+			m->ip4src = htonl(0xffffff00);
+			h->ip4dst = htonl(0xc0a80001);
+			m->ip4dst = htonl(0xffffffff);
+			h->psrc = htons(1234);
+			m->psrc = htons(0xffff);
+			h->pdst = htons(0x1234);
+			m->pdst = htons(0xfff0);
+			h->tos = 0xbb;
+			m->tos = 0xfc;
+			wk.saddr[0] = htonl(0x0a010200);
+			wm.saddr[0] = htonl(0xffffff00);
+			wk.daddr[0] = htonl(0xc0a80001);
+			wm.daddr[0] = htonl(0xffffffff);
+		} else {
+			struct ethtool_tcpip6_spec *h = &fs.h_u.tcp_ip6_spec;
+			struct ethtool_tcpip6_spec *m = &fs.m_u.tcp_ip6_spec;
+
+			memcpy(h->ip6src, v6a, 16);
+			memcpy(m->ip6src, pfx64, 16);
+			memcpy(h->ip6dst, v6b, 16);
+			memcpy(m->ip6dst, all16, 16);
+			h->psrc = htons(1234);
+			m->psrc = htons(0xffff);
+			h->pdst = htons(0x1234);
+			m->pdst = htons(0xfff0);
+			h->tclass = 0xbb;
+			m->tclass = 0xfc;
+			memcpy(wk.saddr, v6a, 8);
+			memcpy(wm.saddr, pfx64, 16);
+			memcpy(wk.daddr, v6b, 16);
+			memcpy(wm.daddr, all16, 16);
+		}
+		tun_rss_tfs_convert(test, &r, &fs, 0);
+		KUNIT_EXPECT_MEMEQ_MSG(test, &r.key, &wk, sizeof(wk), "type %#x",
+				       l4types[i].type);
+		KUNIT_EXPECT_MEMEQ_MSG(test, &r.mask, &wm, sizeof(wm),
+				       "type %#x", l4types[i].type);
+		KUNIT_EXPECT_EQ(test, r.location, 10 + i);
+		KUNIT_EXPECT_EQ(test, r.action, TUN_RSS_ACT_QUEUE);
+		KUNIT_EXPECT_EQ(test, r.queue, 1);
+	}
+
+	/* ip4 and ip6, with and without the first four L4 bytes */
+	for (j = 0; j < 4; j++) {
+		bool v6 = j & 1, l4bytes = j & 2;
+
+		tun_rss_tfs_init(&fs, v6 ? IPV6_USER_FLOW : IPV4_USER_FLOW, 3);
+		memset(&wk, 0, sizeof(wk));
+		memset(&wm, 0, sizeof(wm));
+		wk.l3 = v6 ? 6 : 4;
+		wm.l3 = 0xff;
+		wk.l4proto = IPPROTO_ICMP;
+		wm.l4proto = 0xff;
+		wk.tos = 0x20;
+		wm.tos = 0xe0;
+		if (l4bytes) {
+			wk.l4ok = 1;
+			wm.l4ok = 0xff;
+			wk.l4_4bytes = htonl(0x08000000);
+			wm.l4_4bytes = htonl(0xff000000);
+		}
+		if (v6) {
+			struct ethtool_usrip6_spec *h = &fs.h_u.usr_ip6_spec;
+			struct ethtool_usrip6_spec *m = &fs.m_u.usr_ip6_spec;
+
+			memcpy(h->ip6src, v6b, 16);
+			memcpy(m->ip6src, all16, 16);
+			memcpy(h->ip6dst, v6a, 16);
+			memcpy(m->ip6dst, pfx64, 16);
+			h->l4_proto = IPPROTO_ICMP;
+			m->l4_proto = 0xff;
+			h->tclass = 0x3f;
+			m->tclass = 0xe0;
+			h->l4_4_bytes = htonl(0x0800abcd);
+			m->l4_4_bytes = l4bytes ? htonl(0xff000000) : 0;
+			memcpy(wk.saddr, v6b, 16);
+			memcpy(wm.saddr, all16, 16);
+			memcpy(wk.daddr, v6a, 8);
+			memcpy(wm.daddr, pfx64, 16);
+		} else {
+			struct ethtool_usrip4_spec *h = &fs.h_u.usr_ip4_spec;
+			struct ethtool_usrip4_spec *m = &fs.m_u.usr_ip4_spec;
+
+			h->ip4src = htonl(0x0a000001);
+			m->ip4src = htonl(0xffffffff);
+			h->ip4dst = htonl(0x0a0000ff);
+			m->ip4dst = htonl(0xffff0000);
+			h->proto = IPPROTO_ICMP;
+			m->proto = 0xff;
+			h->tos = 0x3f;
+			m->tos = 0xe0;
+			h->l4_4_bytes = htonl(0x0800abcd);
+			m->l4_4_bytes = l4bytes ? htonl(0xff000000) : 0;
+			wk.saddr[0] = htonl(0x0a000001);
+			wm.saddr[0] = htonl(0xffffffff);
+			wk.daddr[0] = htonl(0x0a000000);
+			wm.daddr[0] = htonl(0xffff0000);
+		}
+		tun_rss_tfs_convert(test, &r, &fs, 0);
+		KUNIT_EXPECT_MEMEQ_MSG(test, &r.key, &wk, sizeof(wk),
+				       "v6 %d l4bytes %d", v6, l4bytes);
+		KUNIT_EXPECT_MEMEQ_MSG(test, &r.mask, &wm, sizeof(wm),
+				       "v6 %d l4bytes %d", v6, l4bytes);
+	}
+
+	/* ether: nothing implied, not even IP */
+	tun_rss_tfs_init(&fs, ETHER_FLOW, 0);
+	memcpy(fs.h_u.ether_spec.h_dest, mac, ETH_ALEN);
+	memcpy(fs.m_u.ether_spec.h_dest, mac_pfx, ETH_ALEN);
+	memcpy(fs.h_u.ether_spec.h_source, mac, ETH_ALEN);
+	memcpy(fs.m_u.ether_spec.h_source, all16, ETH_ALEN);
+	fs.h_u.ether_spec.h_proto = htons(ETH_P_ARP);
+	fs.m_u.ether_spec.h_proto = htons(0xffff);
+	memset(&wk, 0, sizeof(wk));
+	memset(&wm, 0, sizeof(wm));
+	memcpy(wk.h_dest, mac, 3);
+	memcpy(wm.h_dest, mac_pfx, ETH_ALEN);
+	memcpy(wk.h_source, mac, ETH_ALEN);
+	memcpy(wm.h_source, all16, ETH_ALEN);
+	wk.h_proto = htons(ETH_P_ARP);
+	wm.h_proto = htons(0xffff);
+	tun_rss_tfs_convert(test, &r, &fs, 0);
+	KUNIT_EXPECT_MEMEQ(test, &r.key, &wk, sizeof(wk));
+	KUNIT_EXPECT_MEMEQ(test, &r.mask, &wm, sizeof(wm));
+
+	/* An ether rule without masks matches every frame */
+	tun_rss_tfs_init(&fs, ETHER_FLOW, 0);
+	memset(&wm, 0, sizeof(wm));
+	tun_rss_tfs_convert(test, &r, &fs, 0);
+	KUNIT_EXPECT_MEMEQ(test, &r.key, &wm, sizeof(wm));
+	KUNIT_EXPECT_MEMEQ(test, &r.mask, &wm, sizeof(wm));
+}
+
+/* FLOW_EXT and FLOW_MAC_EXT, and their fields ignored without the flag */
+static void tun_rss_cls_fs_ext(struct kunit *test)
+{
+	static const u8 mac[ETH_ALEN] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	static const u8 all[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const u8 hi[ETH_ALEN] = { 0xff, 0xff, 0xff };
+	static const u8 lo[ETH_ALEN] = { 0, 0, 0, 0xff, 0xff, 0xff };
+	static const u8 zero[ETH_ALEN];
+	struct ethtool_rx_flow_spec fs;
+	struct tun_rss_rule r;
+
+	tun_rss_tfs_init(&fs, TCP_V4_FLOW | FLOW_EXT, 0);
+	fs.h_ext.vlan_tci = htons(0x2064);
+	fs.m_ext.vlan_tci = htons(0x0fff);
+	tun_rss_tfs_convert(test, &r, &fs, 0);
+	KUNIT_EXPECT_EQ(test, ntohs(r.key.vlan_tci), 0x064);
+	KUNIT_EXPECT_EQ(test, ntohs(r.mask.vlan_tci), 0x0fff);
+	KUNIT_EXPECT_MEMEQ(test, r.mask.h_dest, zero, ETH_ALEN);
+
+	tun_rss_tfs_init(&fs, UDP_V6_FLOW | FLOW_MAC_EXT, 0);
+	memcpy(fs.h_ext.h_dest, mac, ETH_ALEN);
+	memcpy(fs.m_ext.h_dest, all, ETH_ALEN);
+	fs.m_ext.vlan_tci = htons(0xffff);	/* no FLOW_EXT: ignored */
+	tun_rss_tfs_convert(test, &r, &fs, 0);
+	KUNIT_EXPECT_MEMEQ(test, r.key.h_dest, mac, ETH_ALEN);
+	KUNIT_EXPECT_MEMEQ(test, r.mask.h_dest, all, ETH_ALEN);
+	KUNIT_EXPECT_EQ(test, ntohs(r.mask.vlan_tci), 0);
+
+	/* Without the flags, even masks tun refuses are ignored */
+	tun_rss_tfs_init(&fs, IPV4_USER_FLOW, 0);
+	fs.m_ext.vlan_etype = htons(0xffff);
+	fs.m_ext.data[0] = htonl(1);
+	memcpy(fs.m_ext.h_dest, all, ETH_ALEN);
+	tun_rss_tfs_convert(test, &r, &fs, 0);
+	KUNIT_EXPECT_EQ(test, ntohs(r.mask.vlan_tci), 0);
+	KUNIT_EXPECT_MEMEQ(test, r.mask.h_dest, zero, ETH_ALEN);
+
+	/* An ether rule's two destination MACs, on disjoint bits, merge */
+	tun_rss_tfs_init(&fs, ETHER_FLOW | FLOW_MAC_EXT, 0);
+	memcpy(fs.h_u.ether_spec.h_dest, mac, ETH_ALEN);
+	memcpy(fs.m_u.ether_spec.h_dest, hi, ETH_ALEN);
+	memcpy(fs.h_ext.h_dest, mac, ETH_ALEN);
+	memcpy(fs.m_ext.h_dest, lo, ETH_ALEN);
+	tun_rss_tfs_convert(test, &r, &fs, 0);
+	KUNIT_EXPECT_MEMEQ(test, r.key.h_dest, mac, ETH_ALEN);
+	KUNIT_EXPECT_MEMEQ(test, r.mask.h_dest, all, ETH_ALEN);
+
+	/* ... and on common bits when they agree */
+	memcpy(fs.m_ext.h_dest, all, ETH_ALEN);
+	fs.h_u.ether_spec.h_dest[5] ^= 1;	/* outside the ether mask */
+	tun_rss_tfs_convert(test, &r, &fs, 0);
+	KUNIT_EXPECT_MEMEQ(test, r.key.h_dest, mac, ETH_ALEN);
+	KUNIT_EXPECT_MEMEQ(test, r.mask.h_dest, all, ETH_ALEN);
+}
+
+static void tun_rss_cls_fs_actions(struct kunit *test)
+{
+	struct ethtool_rx_flow_spec fs;
+	struct tun_rss_rule r;
+
+	tun_rss_tfs_init(&fs, UDP_V4_FLOW, 42);
+	fs.ring_cookie = 5;
+	tun_rss_tfs_convert(test, &r, &fs, 7);
+	KUNIT_EXPECT_EQ(test, r.action, TUN_RSS_ACT_QUEUE);
+	KUNIT_EXPECT_EQ(test, r.queue, 5);
+	KUNIT_EXPECT_EQ(test, r.location, 42);
+
+	/* The largest ring is not a drop: only all-ones is */
+	fs.ring_cookie = 0xffffffff;
+	tun_rss_tfs_convert(test, &r, &fs, 0);
+	KUNIT_EXPECT_EQ(test, r.action, TUN_RSS_ACT_QUEUE);
+	KUNIT_EXPECT_EQ(test, r.queue, 0xffffffff);
+
+	fs.ring_cookie = RX_CLS_FLOW_DISC;
+	tun_rss_tfs_convert(test, &r, &fs, 0);
+	KUNIT_EXPECT_EQ(test, r.action, TUN_RSS_ACT_DROP);
+
+	tun_rss_tfs_init(&fs, TCP_V6_FLOW | FLOW_RSS, 1);
+	fs.ring_cookie = 2;
+	tun_rss_tfs_convert(test, &r, &fs, 9);
+	KUNIT_EXPECT_EQ(test, r.action, TUN_RSS_ACT_CTX);
+	KUNIT_EXPECT_EQ(test, r.ctx, 9);
+	KUNIT_EXPECT_EQ(test, r.queue, 2);
+
+	fs.ring_cookie = 0;
+	tun_rss_tfs_convert(test, &r, &fs, 63);
+	KUNIT_EXPECT_EQ(test, r.action, TUN_RSS_ACT_CTX);
+	KUNIT_EXPECT_EQ(test, r.ctx, 63);
+	KUNIT_EXPECT_EQ(test, r.queue, 0);
+
+	/* All flags at once */
+	tun_rss_tfs_init(&fs, ETHER_FLOW | FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS,
+			 3);
+	fs.ring_cookie = 1;
+	tun_rss_tfs_convert(test, &r, &fs, 4);
+	KUNIT_EXPECT_EQ(test, r.action, TUN_RSS_ACT_CTX);
+	KUNIT_EXPECT_EQ(test, r.ctx, 4);
+	KUNIT_EXPECT_EQ(test, r.queue, 1);
+}
+
+/**
+ * struct tun_rss_tbad - a flow spec tun must refuse
+ * @name: what is wrong
+ * @type: flow_type, flags included
+ * @m_u: byte of the flow union mask to set, or -1
+ * @m_ext: byte of the extension mask to set, or -1
+ * @ring_cookie: the ring cookie (0 is queue 0, valid)
+ * @ip_ver: ip4 ip_ver, when @set_ip_ver
+ * @set_ip_ver: use @ip_ver instead of %ETH_RX_NFC_IP4
+ * @mac_conflict: give an ether rule two different destination MACs
+ * @field: what the message must name
+ */
+struct tun_rss_tbad {
+	const char *name;
+	u32 type;
+	int m_u;
+	int m_ext;
+	u64 ring_cookie;
+	u8 ip_ver;
+	bool set_ip_ver;
+	bool mac_conflict;
+	const char *field;
+};
+
+#define TUN_RSS_TBAD_TYPE(t, f) { #t, t, -1, -1, 0, 0, false, false, f }
+#define TUN_RSS_TBAD_MU(t, off, f) { #t " m_u[" #off "]", t, off, -1, 0, 0, \
+				     false, false, f }
+#define TUN_RSS_TBAD_MEXT(t, fld, f) \
+	{ #t " " #fld, t, -1, offsetof(struct ethtool_flow_ext, fld), 0, 0, \
+	  false, false, f }
+#define TUN_RSS_TBAD_RING(t, c, f) { #t " ring " #c, t, -1, -1, c, 0, \
+				     false, false, f }
+
+static const struct tun_rss_tbad tun_rss_tbads[] = {
+	TUN_RSS_TBAD_TYPE(AH_ESP_V4_FLOW, "flow type"),
+	TUN_RSS_TBAD_TYPE(AH_V4_FLOW, "flow type"),
+	TUN_RSS_TBAD_TYPE(ESP_V4_FLOW, "flow type"),
+	TUN_RSS_TBAD_TYPE(AH_ESP_V6_FLOW, "flow type"),
+	TUN_RSS_TBAD_TYPE(AH_V6_FLOW, "flow type"),
+	TUN_RSS_TBAD_TYPE(ESP_V6_FLOW, "flow type"),
+	TUN_RSS_TBAD_TYPE(IPV4_FLOW, "flow type"),
+	TUN_RSS_TBAD_TYPE(IPV6_FLOW, "flow type"),
+	TUN_RSS_TBAD_TYPE(0, "flow type"),
+	TUN_RSS_TBAD_TYPE(0x13, "flow type"),
+	TUN_RSS_TBAD_TYPE(0x7fff, "flow type"),
+	TUN_RSS_TBAD_TYPE(TCP_V4_FLOW | 0x10000000, "flow type"),
+	TUN_RSS_TBAD_TYPE(ETHER_FLOW | 0x01000000, "flow type"),
+	TUN_RSS_TBAD_MU(TCP_V4_FLOW, 13, "tos"),
+	TUN_RSS_TBAD_MU(UDP_V4_FLOW, 14, "tos"),
+	TUN_RSS_TBAD_MU(SCTP_V4_FLOW, 51, "tos"),
+	TUN_RSS_TBAD_MU(IPV4_USER_FLOW, 13, "ip_ver"),
+	TUN_RSS_TBAD_MU(IPV4_USER_FLOW, 15, "proto"),
+	TUN_RSS_TBAD_MU(IPV4_USER_FLOW, 40, "proto"),
+	TUN_RSS_TBAD_MU(TCP_V6_FLOW, 37, "tclass"),
+	TUN_RSS_TBAD_MU(UDP_V6_FLOW, 40, "tclass"),
+	TUN_RSS_TBAD_MU(SCTP_V6_FLOW, 51, "tclass"),
+	TUN_RSS_TBAD_MU(IPV6_USER_FLOW, 38, "l4_proto"),
+	TUN_RSS_TBAD_MU(IPV6_USER_FLOW, 51, "l4_proto"),
+	TUN_RSS_TBAD_MU(ETHER_FLOW, 14, "h_proto"),
+	TUN_RSS_TBAD_MU(ETHER_FLOW, 20, "h_proto"),
+	{ "ip4 ip_ver 0", IPV4_USER_FLOW, -1, -1, 0, 0, true, false, "ip_ver" },
+	{ "ip4 ip_ver 2", IPV4_USER_FLOW, -1, -1, 0, 2, true, false, "ip_ver" },
+	TUN_RSS_TBAD_MEXT(TCP_V4_FLOW | FLOW_EXT, vlan_etype, "vlan_etype"),
+	TUN_RSS_TBAD_MEXT(ETHER_FLOW | FLOW_EXT, data[0], "data"),
+	TUN_RSS_TBAD_MEXT(UDP_V6_FLOW | FLOW_EXT, data[1], "data"),
+	TUN_RSS_TBAD_MEXT(IPV6_USER_FLOW | FLOW_EXT | FLOW_MAC_EXT, data[1],
+			  "data"),
+	TUN_RSS_TBAD_RING(TCP_V4_FLOW, RX_CLS_FLOW_WAKE, "ring_cookie"),
+	TUN_RSS_TBAD_RING(TCP_V4_FLOW, 0x100000003ULL, "ring_cookie"),
+	TUN_RSS_TBAD_RING(TCP_V4_FLOW | FLOW_RSS, 0xff00000000ULL,
+			  "ring_cookie"),
+	TUN_RSS_TBAD_RING(TCP_V4_FLOW, 1ULL << 40, "ring_cookie"),
+	TUN_RSS_TBAD_RING(UDP_V4_FLOW, 1ULL << 63, "ring_cookie"),
+	TUN_RSS_TBAD_RING(TCP_V4_FLOW | FLOW_RSS, RX_CLS_FLOW_DISC,
+			  "ring_cookie"),
+	{ "ether h_dest contradicts FLOW_MAC_EXT", ETHER_FLOW | FLOW_MAC_EXT,
+	  -1, -1, 0, 0, false, true, "h_dest" },
+};
+
+static void tun_rss_cls_fs_rejects(struct kunit *test)
+{
+	struct ethtool_rx_flow_spec fs;
+	struct tun_rss_rule r;
+	const char *why;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(tun_rss_tbads); i++) {
+		const struct tun_rss_tbad *b = &tun_rss_tbads[i];
+
+		tun_rss_tfs_init(&fs, b->type, 5);
+		fs.ring_cookie = b->ring_cookie;
+		if (b->m_u >= 0)
+			fs.m_u.hdata[b->m_u] = 0xff;
+		if (b->m_ext >= 0)
+			((u8 *)&fs.m_ext)[b->m_ext] = 0xff;
+		if (b->set_ip_ver)
+			fs.h_u.usr_ip4_spec.ip_ver = b->ip_ver;
+		if (b->mac_conflict) {
+			fs.h_u.ether_spec.h_dest[0] = 0x02;
+			fs.m_u.ether_spec.h_dest[0] = 0xff;
+			fs.h_ext.h_dest[0] = 0x03;
+			fs.m_ext.h_dest[0] = 0x0f;
+		}
+
+		why = NULL;
+		err = tun_rss_rule_from_fs(&r, &fs, 1, &why);
+		KUNIT_EXPECT_EQ_MSG(test, err, -EINVAL, "%s", b->name);
+		KUNIT_EXPECT_TRUE_MSG(test, why, "%s: no message", b->name);
+		if (!why)
+			continue;
+		KUNIT_EXPECT_TRUE_MSG(test, strlen(why) && strlen(why) < 80,
+				      "%s: \"%s\"", b->name, why);
+		KUNIT_EXPECT_TRUE_MSG(test, strstr(why, b->field),
+				      "%s: \"%s\" does not name %s", b->name,
+				      why, b->field);
+	}
+}
+
+/* The key of parsed frames: what is there, and zero for what is not */
+static void tun_rss_cls_key_frames(struct kunit *test)
+{
+	static const u8 no_mac[ETH_ALEN];
+	struct tun_rss_tlayout lo;
+	struct tun_rss_cls_key k;
+	struct tun_rss_flow fl;
+	unsigned int i, alen;
+	u8 *frame;
+
+	frame = kunit_kzalloc(test, TUN_RSS_TFRAME_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, frame);
+
+	for (i = 0; i < ARRAY_SIZE(tun_rss_tframes); i++) {
+		const struct tun_rss_tnamed *tf = &tun_rss_tframes[i];
+		const struct tun_rss_tframe *f = &tf->f;
+		bool ip, l4;
+
+		tun_rss_tbuild(frame, f, &lo);
+		tun_rss_tparse(test, &fl, f, frame, lo.len);
+		tun_rss_cls_key_from_flow(&k, &fl);
+		ip = fl.flags & TUN_RSS_F_IP;
+		l4 = fl.flags & TUN_RSS_F_L4;
+		alen = f->t.l3 == 6 ? 16 : 4;
+
+		KUNIT_EXPECT_EQ_MSG(test, k.l3, ip ? f->t.l3 : 0, "%s",
+				    tf->name);
+		KUNIT_EXPECT_EQ_MSG(test, k.l4ok, l4, "%s", tf->name);
+		KUNIT_EXPECT_EQ_MSG(test, ntohs(k.vlan_tci),
+				    f->l2 && f->nvlan ? f->tci[0] : 0, "%s",
+				    tf->name);
+		KUNIT_EXPECT_EQ_MSG(test, ntohs(k.h_proto),
+				    f->l2 && f->nvlan > 2 ? ETH_P_8021Q :
+				    tun_rss_tethertype(f), "%s", tf->name);
+		KUNIT_EXPECT_MEMEQ_MSG(test, k.h_dest,
+				       f->l2 ? tun_rss_tmac_dst : no_mac,
+				       ETH_ALEN, "%s", tf->name);
+		KUNIT_EXPECT_EQ_MSG(test, k.pad[0] | k.pad[1] | k.pad[2] |
+				    k.pad[3], 0, "%s", tf->name);
+		if (ip) {
+			KUNIT_EXPECT_EQ_MSG(test, k.l4proto, lo.l4proto, "%s",
+					    tf->name);
+			KUNIT_EXPECT_EQ_MSG(test, k.tos, f->tos, "%s",
+					    tf->name);
+			KUNIT_EXPECT_MEMEQ_MSG(test, k.saddr, f->t.src, alen,
+					       "%s", tf->name);
+			KUNIT_EXPECT_MEMEQ_MSG(test, k.daddr, f->t.dst, alen,
+					       "%s", tf->name);
+		}
+		if (l4 && tun_rss_tports(f->l4proto)) {
+			KUNIT_EXPECT_EQ_MSG(test, ntohs(k.sport), f->t.sport,
+					    "%s", tf->name);
+			KUNIT_EXPECT_EQ_MSG(test, ntohs(k.dport), f->t.dport,
+					    "%s", tf->name);
+		} else {
+			KUNIT_EXPECT_TRUE_MSG(test, !k.sport && !k.dport,
+					      "%s", tf->name);
+		}
+		if (!l4)
+			KUNIT_EXPECT_TRUE_MSG(test, !k.l4_4bytes, "%s",
+					      tf->name);
+	}
+
+	/* Fields without their flag are not trusted */
+	memset(&fl, 0xa5, sizeof(fl));
+	fl.flags = 0;
+	tun_rss_cls_key_from_flow(&k, &fl);
+	KUNIT_EXPECT_TRUE(test, !k.l3 && !k.l4proto && !k.tos && !k.l4ok &&
+			  !k.vlan_tci && !k.sport && !k.dport &&
+			  !k.l4_4bytes && !k.saddr[0] && !k.daddr[3]);
+	fl.flags = TUN_RSS_F_IP;
+	fl.l3 = 4;
+	tun_rss_cls_key_from_flow(&k, &fl);
+	KUNIT_EXPECT_TRUE(test, k.saddr[0] && !k.saddr[1] && !k.daddr[3]);
+}
+
+#define TUN_RSS_TIP(a, b, c, d)	((u32)(a) << 24 | (b) << 16 | (c) << 8 | (d))
+
+/* Frames for tun_rss_cls_match_types(), bit i of &tun_rss_tmatch.frames */
+static const struct tun_rss_tnamed tun_rss_tcls_frames[] = {
+	{ "tap ipv4 tcp tos 0xb8",
+	  { .l2 = true, .tos = 0xb8, .l4proto = IPPROTO_TCP, .t = TUN_RSS_T4 } },
+	{ "tap 802.1q ipv4 udp",
+	  { .l2 = true, .nvlan = 1, .tpid = { ETH_P_8021Q }, .tci = { 0x2064 },
+	    .l4proto = IPPROTO_UDP, .t = TUN_RSS_T4 } },
+	{ "tun ipv4 sctp",
+	  { .l4proto = IPPROTO_SCTP, .t = TUN_RSS_T4 } },
+	{ "tap ipv4 icmp",
+	  { .l2 = true, .l4proto = IPPROTO_ICMP, .l4_4bytes = 0x08001234,
+	    .t = TUN_RSS_T4 } },
+	{ "tap ipv4 first fragment tcp",
+	  { .l2 = true, .frag = 0x2000, .l4proto = IPPROTO_TCP,
+	    .t = TUN_RSS_T4 } },
+	{ "tap ipv6 tcp",
+	  { .l2 = true, .l4proto = IPPROTO_TCP, .t = TUN_RSS_T6 } },
+	{ "tap ipv6 hbh+dstopts udp",
+	  { .l2 = true, .nnexthdr = 2, .exthdrlen = 1,
+	    .nexthdr = { IPPROTO_HOPOPTS, IPPROTO_DSTOPTS },
+	    .l4proto = IPPROTO_UDP, .t = TUN_RSS_T6 } },
+	{ "tap ipv6 first fragment tcp",
+	  { .l2 = true, .v6frag = true, .frag = 0x0001,
+	    .l4proto = IPPROTO_TCP, .t = TUN_RSS_T6 } },
+	{ "tun ipv6 esp",
+	  { .l4proto = IPPROTO_ESP, .l4_4bytes = 0xdeadbeef,
+	    .t = TUN_RSS_T6 } },
+	{ "tap arp",
+	  { .l2 = true, .ethertype = ETH_P_ARP } },
+};
+
+/**
+ * struct tun_rss_tmatch - a rule and the frames it must match
+ * @name: the rule
+ * @fs: the rule as ethtool gives it
+ * @frames: bit i set when it matches tun_rss_tcls_frames[i]
+ */
+struct tun_rss_tmatch {
+	const char *name;
+	struct ethtool_rx_flow_spec fs;
+	u16 frames;
+};
+
+#define TUN_RSS_TALL_TAP	(BIT(0) | BIT(1) | BIT(3) | BIT(4) | BIT(5) | \
+				 BIT(6) | BIT(7) | BIT(9))
+
+static const struct tun_rss_tmatch tun_rss_tmatches[] = {
+	{ "tcp4", { .flow_type = TCP_V4_FLOW }, BIT(0) },
+	{ "udp4", { .flow_type = UDP_V4_FLOW }, BIT(1) },
+	{ "sctp4", { .flow_type = SCTP_V4_FLOW }, BIT(2) },
+	{ "ip4",
+	  { .flow_type = IPV4_USER_FLOW,
+	    .h_u.usr_ip4_spec.ip_ver = ETH_RX_NFC_IP4 },
+	  BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) },
+	{ "ip4 l4_4_bytes 0x0a000000/8 (port 2794)",
+	  { .flow_type = IPV4_USER_FLOW,
+	    .h_u.usr_ip4_spec = { .ip_ver = ETH_RX_NFC_IP4,
+				  .l4_4_bytes = htonl(0x0a000000) },
+	    .m_u.usr_ip4_spec.l4_4_bytes = htonl(0xff000000) },
+	  BIT(0) | BIT(1) | BIT(2) },
+	{ "ip4 l4_4_bytes 0x08000000/8 (icmp echo)",
+	  { .flow_type = IPV4_USER_FLOW,
+	    .h_u.usr_ip4_spec = { .ip_ver = ETH_RX_NFC_IP4,
+				  .l4_4_bytes = htonl(0x08000000) },
+	    .m_u.usr_ip4_spec.l4_4_bytes = htonl(0xff000000) },
+	  BIT(3) },
+	{ "ip4 proto tcp",
+	  { .flow_type = IPV4_USER_FLOW,
+	    .h_u.usr_ip4_spec = { .ip_ver = ETH_RX_NFC_IP4,
+				  .proto = IPPROTO_TCP },
+	    .m_u.usr_ip4_spec.proto = 0xff },
+	  BIT(0) | BIT(4) },
+	{ "ip4 tos 0xb8/0xfc",
+	  { .flow_type = IPV4_USER_FLOW,
+	    .h_u.usr_ip4_spec = { .ip_ver = ETH_RX_NFC_IP4, .tos = 0xb8 },
+	    .m_u.usr_ip4_spec.tos = 0xfc },
+	  BIT(0) },
+	{ "tcp6", { .flow_type = TCP_V6_FLOW }, BIT(5) },
+	{ "udp6", { .flow_type = UDP_V6_FLOW }, BIT(6) },
+	{ "sctp6", { .flow_type = SCTP_V6_FLOW }, 0 },
+	{ "ip6", { .flow_type = IPV6_USER_FLOW },
+	  BIT(5) | BIT(6) | BIT(7) | BIT(8) },
+	{ "ip6 l4_proto tcp",
+	  { .flow_type = IPV6_USER_FLOW,
+	    .h_u.usr_ip6_spec.l4_proto = IPPROTO_TCP,
+	    .m_u.usr_ip6_spec.l4_proto = 0xff },
+	  BIT(5) | BIT(7) },
+	{ "ip6 l4_4_bytes 0xdeadbeef (esp spi)",
+	  { .flow_type = IPV6_USER_FLOW,
+	    .h_u.usr_ip6_spec.l4_4_bytes = htonl(0xdeadbeef),
+	    .m_u.usr_ip6_spec.l4_4_bytes = htonl(0xffffffff) },
+	  BIT(8) },
+	{ "ether", { .flow_type = ETHER_FLOW }, 0x3ff },
+	{ "ether proto arp",
+	  { .flow_type = ETHER_FLOW,
+	    .h_u.ether_spec.h_proto = htons(ETH_P_ARP),
+	    .m_u.ether_spec.h_proto = htons(0xffff) },
+	  BIT(9) },
+	{ "ether proto ipv4 (behind a tag too)",
+	  { .flow_type = ETHER_FLOW,
+	    .h_u.ether_spec.h_proto = htons(ETH_P_IP),
+	    .m_u.ether_spec.h_proto = htons(0xffff) },
+	  BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) },
+	{ "ether dst 02:00:00:00:00:01",
+	  { .flow_type = ETHER_FLOW,
+	    .h_u.ether_spec.h_dest = { 0x02, 0, 0, 0, 0, 0x01 },
+	    .m_u.ether_spec.h_dest = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
+	  TUN_RSS_TALL_TAP },
+	{ "ether src 02:00:00:00:00:01 (no frame has it)",
+	  { .flow_type = ETHER_FLOW,
+	    .h_u.ether_spec.h_source = { 0x02, 0, 0, 0, 0, 0x01 },
+	    .m_u.ether_spec.h_source = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
+	  0 },
+	{ "ip4 vlan 100",
+	  { .flow_type = IPV4_USER_FLOW | FLOW_EXT,
+	    .h_u.usr_ip4_spec.ip_ver = ETH_RX_NFC_IP4,
+	    .h_ext.vlan_tci = htons(100), .m_ext.vlan_tci = htons(0x0fff) },
+	  BIT(1) },
+	{ "ip4 untagged (tci 0)",
+	  { .flow_type = IPV4_USER_FLOW | FLOW_EXT,
+	    .h_u.usr_ip4_spec.ip_ver = ETH_RX_NFC_IP4,
+	    .m_ext.vlan_tci = htons(0xffff) },
+	  BIT(0) | BIT(2) | BIT(3) | BIT(4) },
+	{ "udp4 dst-mac 02:00:00:00:00:01",
+	  { .flow_type = UDP_V4_FLOW | FLOW_MAC_EXT,
+	    .h_ext.h_dest = { 0x02, 0, 0, 0, 0, 0x01 },
+	    .m_ext.h_dest = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
+	  BIT(1) },
+	{ "sctp4 dst-mac 02:00:00:00:00:01 (tun frames have none)",
+	  { .flow_type = SCTP_V4_FLOW | FLOW_MAC_EXT,
+	    .h_ext.h_dest = { 0x02, 0, 0, 0, 0, 0x01 },
+	    .m_ext.h_dest = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
+	  0 },
+	{ "tcp4 full 5-tuple",
+	  { .flow_type = TCP_V4_FLOW,
+	    .h_u.tcp_ip4_spec = { .ip4src = htonl(TUN_RSS_TIP(66, 9, 149, 187)),
+				  .ip4dst = htonl(TUN_RSS_TIP(161, 142, 100, 80)),
+				  .psrc = htons(2794), .pdst = htons(1766) },
+	    .m_u.tcp_ip4_spec = { .ip4src = htonl(0xffffffff),
+				  .ip4dst = htonl(0xffffffff),
+				  .psrc = htons(0xffff),
+				  .pdst = htons(0xffff) } },
+	  BIT(0) },
+	{ "tcp4 reversed 5-tuple",
+	  { .flow_type = TCP_V4_FLOW,
+	    .h_u.tcp_ip4_spec = { .ip4dst = htonl(TUN_RSS_TIP(66, 9, 149, 187)),
+				  .ip4src = htonl(TUN_RSS_TIP(161, 142, 100, 80)),
+				  .pdst = htons(2794), .psrc = htons(1766) },
+	    .m_u.tcp_ip4_spec = { .ip4src = htonl(0xffffffff),
+				  .ip4dst = htonl(0xffffffff),
+				  .psrc = htons(0xffff),
+				  .pdst = htons(0xffff) } },
+	  0 },
+	{ "udp6 dst 3ffe:2501:200:3::/64 dport 1766",
+	  { .flow_type = UDP_V6_FLOW,
+	    .h_u.tcp_ip6_spec = { .ip6dst = { htonl(0x3ffe2501),
+					      htonl(0x02000003) },
+				  .pdst = htons(1766) },
+	    .m_u.tcp_ip6_spec = { .ip6dst = { htonl(0xffffffff),
+					      htonl(0xffffffff) },
+				  .pdst = htons(0xffff) } },
+	  BIT(6) },
+};
+
+/* Each flow type against frames of every kind, one rule at a time */
+static void tun_rss_cls_match_types(struct kunit *test)
+{
+	struct tun_rss_flow *fl;
+	struct tun_rss_tlayout lo;
+	struct tun_rss_cls *cls;
+	struct tun_rss_rule r;
+	unsigned int i, j;
+	u8 *frame;
+	bool want;
+
+	frame = kunit_kzalloc(test, TUN_RSS_TFRAME_MAX, GFP_KERNEL);
+	fl = kunit_kcalloc(test, ARRAY_SIZE(tun_rss_tcls_frames), sizeof(*fl),
+			   GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, frame);
+	KUNIT_ASSERT_NOT_NULL(test, fl);
+	for (j = 0; j < ARRAY_SIZE(tun_rss_tcls_frames); j++) {
+		const struct tun_rss_tframe *f = &tun_rss_tcls_frames[j].f;
+
+		tun_rss_tbuild(frame, f, &lo);
+		tun_rss_tparse(test, &fl[j], f, frame, lo.len);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(tun_rss_tmatches); i++) {
+		const struct tun_rss_tmatch *m = &tun_rss_tmatches[i];
+
+		tun_rss_tfs_convert(test, &r, &m->fs, 0);
+		cls = tun_rss_cls_build(&r, 1, i);
+		KUNIT_ASSERT_NOT_NULL(test, cls);
+		for (j = 0; j < ARRAY_SIZE(tun_rss_tcls_frames); j++) {
+			want = m->frames & BIT(j);
+			KUNIT_EXPECT_EQ_MSG(test, tun_rss_tlookup(cls, &fl[j]),
+					    want ? 0 : -1, "rule %s, frame %s",
+					    m->name,
+					    tun_rss_tcls_frames[j].name);
+			/* The reference that judges the random tests */
+			KUNIT_EXPECT_EQ_MSG(test,
+					    tun_rss_tfs_match(&m->fs, &fl[j]),
+					    want, "reference: rule %s, frame %s",
+					    m->name,
+					    tun_rss_tcls_frames[j].name);
+		}
+		tun_rss_cls_free(cls);
+	}
+}
+
+/* Lowest location wins, within a mask and across masks */
+static void tun_rss_cls_priority(struct kunit *test)
+{
+	static const struct {
+		u32 loc;
+		u32 type;
+		u32 saddr;
+		u16 dport;
+		u64 ring;
+	} rules[] = {
+		{ 10, TCP_V4_FLOW, 0, 80, 1 },
+		{ 20, IPV4_USER_FLOW, TUN_RSS_TIP(10, 0, 0, 1), 0, 2 },
+		{ 5, TCP_V4_FLOW, TUN_RSS_TIP(10, 0, 0, 2), 80, 3 },
+		{ 1, UDP_V4_FLOW, 0, 53, RX_CLS_FLOW_DISC },
+		{ 30, ETHER_FLOW, 0, 0, 4 },
+		{ 15, IPV4_USER_FLOW, TUN_RSS_TIP(10, 0, 0, 3), 0, 5 },
+		{ 40, TCP_V4_FLOW, TUN_RSS_TIP(10, 0, 0, 2), 80, 6 },
+		{ 2, TCP_V4_FLOW, TUN_RSS_TIP(10, 0, 0, 4), 80, 7 },
+	};
+	static const struct {
+		u8 l4proto;
+		u32 saddr;
+		u16 dport;
+		s64 loc;
+	} frames[] = {
+		{ IPPROTO_TCP, TUN_RSS_TIP(10, 0, 0, 2), 80, 5 },
+		{ IPPROTO_TCP, TUN_RSS_TIP(10, 0, 0, 1), 80, 10 },
+		{ IPPROTO_TCP, TUN_RSS_TIP(10, 0, 0, 1), 81, 20 },
+		{ IPPROTO_UDP, TUN_RSS_TIP(10, 0, 0, 9), 53, 1 },
+		{ IPPROTO_TCP, TUN_RSS_TIP(10, 0, 0, 3), 80, 10 },
+		{ IPPROTO_TCP, TUN_RSS_TIP(10, 0, 0, 3), 81, 15 },
+		{ IPPROTO_TCP, TUN_RSS_TIP(10, 0, 0, 4), 80, 2 },
+		{ IPPROTO_UDP, TUN_RSS_TIP(10, 0, 0, 8), 80, 30 },
+	};
+	struct ethtool_rx_flow_spec fs;
+	struct tun_rss_rule *r, *rev;
+	struct tun_rss_cls *cls;
+	struct tun_rss_flow fl;
+	unsigned int i, j, pass;
+
+	r = kunit_kcalloc(test, ARRAY_SIZE(rules), sizeof(*r), GFP_KERNEL);
+	rev = kunit_kcalloc(test, ARRAY_SIZE(rules), sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, r && rev);
+
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
+		tun_rss_tfs_init(&fs, rules[i].type, rules[i].loc);
+		fs.ring_cookie = rules[i].ring;
+		if (rules[i].type == IPV4_USER_FLOW) {
+			fs.h_u.usr_ip4_spec.ip4src = htonl(rules[i].saddr);
+			fs.m_u.usr_ip4_spec.ip4src = htonl(0xffffffff);
+		} else if (rules[i].type != ETHER_FLOW) {
+			fs.h_u.tcp_ip4_spec.ip4src = htonl(rules[i].saddr);
+			fs.m_u.tcp_ip4_spec.ip4src =
+				rules[i].saddr ? htonl(0xffffffff) : 0;
+			fs.h_u.tcp_ip4_spec.pdst = htons(rules[i].dport);
+			fs.m_u.tcp_ip4_spec.pdst = htons(0xffff);
+		}
+		tun_rss_tfs_convert(test, &r[i], &fs, 0);
+		rev[ARRAY_SIZE(rules) - 1 - i] = r[i];
+	}
+
+	/* The order of the rules and the seed change nothing */
+	for (pass = 0; pass < 4; pass++) {
+		cls = tun_rss_cls_build(pass & 1 ? rev : r, ARRAY_SIZE(rules),
+					pass * 0x9e3779b9);
+		KUNIT_ASSERT_NOT_NULL(test, cls);
+		KUNIT_EXPECT_TRUE(test, tun_rss_cls_has_drop(cls));
+		for (j = 0; j < ARRAY_SIZE(frames); j++) {
+			memset(&fl, 0, sizeof(fl));
+			fl.flags = TUN_RSS_F_IP | TUN_RSS_F_L4;
+			fl.l3 = 4;
+			fl.h_proto = htons(ETH_P_IP);
+			fl.l4proto = frames[j].l4proto;
+			fl.saddr[0] = htonl(frames[j].saddr);
+			fl.daddr[0] = htonl(TUN_RSS_TIP(10, 9, 9, 9));
+			fl.sport = htons(40000);
+			fl.dport = htons(frames[j].dport);
+			KUNIT_EXPECT_EQ_MSG(test, tun_rss_tlookup(cls, &fl),
+					    frames[j].loc, "pass %u frame %u",
+					    pass, j);
+		}
+		tun_rss_cls_free(cls);
+	}
+
+	/* Equal keys: the lower location shadows; without it, the other */
+	cls = tun_rss_cls_build(&r[2], ARRAY_SIZE(rules) - 2, 1);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+	memset(&fl, 0, sizeof(fl));
+	fl.flags = TUN_RSS_F_IP | TUN_RSS_F_L4;
+	fl.l3 = 4;
+	fl.l4proto = IPPROTO_TCP;
+	fl.saddr[0] = htonl(TUN_RSS_TIP(10, 0, 0, 2));
+	fl.dport = htons(80);
+	KUNIT_EXPECT_EQ(test, tun_rss_tlookup(cls, &fl), 5);
+	tun_rss_cls_free(cls);
+	cls = tun_rss_cls_build(&r[3], ARRAY_SIZE(rules) - 3, 1);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+	KUNIT_EXPECT_EQ(test, tun_rss_tlookup(cls, &fl), 30);
+	tun_rss_cls_free(cls);
+	/* 40 shadowed by 5, and 30 (ether) is the only other match */
+	rev[0] = r[2];
+	rev[1] = r[6];
+	cls = tun_rss_cls_build(rev, 2, 1);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+	KUNIT_EXPECT_EQ(test, tun_rss_tlookup(cls, &fl), 5);
+	KUNIT_EXPECT_FALSE(test, tun_rss_cls_has_drop(cls));
+	tun_rss_cls_free(cls);
+	cls = tun_rss_cls_build(&r[6], 1, 1);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+	KUNIT_EXPECT_EQ(test, tun_rss_tlookup(cls, &fl), 40);
+	tun_rss_cls_free(cls);
+}
+
+/* No rules, no classifier, drop rules, and keys with stray bits */
+static void tun_rss_cls_empty(struct kunit *test)
+{
+	const struct tun_rss_rule *hit;
+	struct ethtool_rx_flow_spec fs;
+	struct tun_rss_cls_key k;
+	struct tun_rss_cls *cls;
+	struct tun_rss_rule r[3];
+	struct tun_rss_flow fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.flags = TUN_RSS_F_IP | TUN_RSS_F_L4;
+	fl.l3 = 4;
+	fl.l4proto = IPPROTO_UDP;
+	tun_rss_cls_key_from_flow(&k, &fl);
+
+	cls = tun_rss_cls_build(NULL, 0, 0);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+	KUNIT_EXPECT_TRUE(test, !tun_rss_cls_lookup(cls, &k));
+	KUNIT_EXPECT_FALSE(test, tun_rss_cls_has_drop(cls));
+	tun_rss_cls_free(cls);
+
+	KUNIT_EXPECT_TRUE(test, !tun_rss_cls_lookup(NULL, &k));
+	KUNIT_EXPECT_FALSE(test, tun_rss_cls_has_drop(NULL));
+	tun_rss_cls_free(NULL);
+
+	/* A drop rule counts even when another rule shadows it */
+	tun_rss_tfs_init(&fs, UDP_V4_FLOW, 8);
+	tun_rss_tfs_convert(test, &r[0], &fs, 0);
+	fs.location = 9;
+	fs.ring_cookie = RX_CLS_FLOW_DISC;
+	tun_rss_tfs_convert(test, &r[1], &fs, 0);
+	cls = tun_rss_cls_build(r, 1, 0);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+	KUNIT_EXPECT_FALSE(test, tun_rss_cls_has_drop(cls));
+	tun_rss_cls_free(cls);
+	cls = tun_rss_cls_build(r, 2, 0);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+	KUNIT_EXPECT_TRUE(test, tun_rss_cls_has_drop(cls));
+	hit = tun_rss_cls_lookup(cls, &k);
+	KUNIT_EXPECT_TRUE(test, hit);
+	if (hit) {
+		KUNIT_EXPECT_EQ(test, hit->location, 8);
+		KUNIT_EXPECT_EQ(test, hit->action, TUN_RSS_ACT_QUEUE);
+		KUNIT_EXPECT_EQ(test, hit->queue, 1);
+	}
+	tun_rss_cls_free(cls);
+
+	/* Key bits outside the mask are ignored when building */
+	r[2] = r[1];
+	r[2].key.sport = htons(1);
+	r[2].key.pad[1] = 0xff;
+	cls = tun_rss_cls_build(&r[2], 1, 0);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+	KUNIT_EXPECT_EQ(test, tun_rss_tlookup(cls, &fl), 9);
+	tun_rss_cls_free(cls);
+}
+
+/* Value pools: random rules and frames pick from them, so they meet. */
+static const u32 tun_rss_tpool_ip4[] = {
+	TUN_RSS_TIP(10, 0, 0, 1), TUN_RSS_TIP(10, 0, 0, 2),
+	TUN_RSS_TIP(10, 0, 1, 1), TUN_RSS_TIP(192, 168, 0, 1),
+	TUN_RSS_TIP(66, 9, 149, 187), TUN_RSS_TIP(161, 142, 100, 80),
+};
+
+static const u8 tun_rss_tpool_ip6[][16] = {
+	{ 0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x1f, 0xff,
+	  0, 0, 0, 0, 0, 0, 0, 0x07 },
+	{ 0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x00, 0x03,
+	  0, 0, 0, 0, 0, 0, 0, 0x01 },
+	{ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01 },
+	{ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02 },
+	{ 0x20, 0x01, 0x0d, 0xb8, 0, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01 },
+	{ 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01 },
+};
+
+static const u16 tun_rss_tpool_port[] = { 53, 80, 443, 2794, 1766, 8080 };
+static const u8 tun_rss_tpool_proto[] = {
+	IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_ICMP, IPPROTO_ESP,
+	IPPROTO_AH, 58 /* ICMPv6 */,
+};
+
+static const u8 tun_rss_tpool_tos[] = { 0, 0x10, 0xb8, 0x2e };
+static const u16 tun_rss_tpool_tci[] = { 0x0001, 0x0064, 0x2064, 0x0123,
+					 0xe064 };
+static const u32 tun_rss_tpool_spi[] = { 0xdeadbeef, 0x00c0ffee,
+					 0x08001234 };
+static const u16 tun_rss_tpool_ethertype[] = { ETH_P_IP, ETH_P_IPV6,
+					       ETH_P_ARP, 0x88cc };
+
+static const u8 tun_rss_tpool_mac[][ETH_ALEN] = {
+	{ 0x02, 0, 0, 0, 0, 0x01 },
+	{ 0x02, 0, 0, 0, 0, 0x02 },
+	{ 0x02, 0, 0, 0, 0, 0x03 },
+	{ 0x33, 0x33, 0, 0, 0, 0x01 },
+	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+};
+
+static u32 tun_rss_tpick(struct rnd_state *rnd, u32 n)
+{
+	return prandom_u32_state(rnd) % n;
+}
+
+#define TUN_RSS_TPICK(rnd, pool) (pool)[tun_rss_tpick(rnd, ARRAY_SIZE(pool))]
+
+static __be32 tun_rss_tl4bytes(struct rnd_state *rnd)
+{
+	if (tun_rss_tpick(rnd, 4))
+		return htonl((u32)TUN_RSS_TPICK(rnd, tun_rss_tpool_port) << 16 |
+			     TUN_RSS_TPICK(rnd, tun_rss_tpool_port));
+	return htonl(TUN_RSS_TPICK(rnd, tun_rss_tpool_spi));
+}
+
+/*
+ * A flow as the parser would describe it, from the pools; fields the
+ * flags do not vouch for are sometimes garbage, which the key ignores.
+ */
+static void tun_rss_tflow_random(struct rnd_state *rnd,
+				 struct tun_rss_flow *fl)
+{
+	u32 l3 = tun_rss_tpick(rnd, 6), l4 = tun_rss_tpick(rnd, 8);
+
+	if (tun_rss_tpick(rnd, 4))
+		memset(fl, 0, sizeof(*fl));
+	else
+		prandom_bytes_state(rnd, fl, sizeof(*fl));
+
+	fl->flags = 0;
+	memcpy(fl->h_dest, TUN_RSS_TPICK(rnd, tun_rss_tpool_mac), ETH_ALEN);
+	memcpy(fl->h_source, TUN_RSS_TPICK(rnd, tun_rss_tpool_mac), ETH_ALEN);
+	if (tun_rss_tpick(rnd, 3) == 0) {
+		fl->flags |= TUN_RSS_F_VLAN;
+		fl->vlan_tci = htons(TUN_RSS_TPICK(rnd, tun_rss_tpool_tci));
+	}
+	if (l3 == 0) {
+		fl->h_proto = htons(TUN_RSS_TPICK(rnd, tun_rss_tpool_ethertype));
+		return;
+	}
+
+	fl->flags |= TUN_RSS_F_IP;
+	fl->l3 = l3 < 4 ? 4 : 6;
+	fl->h_proto = htons(fl->l3 == 4 ? ETH_P_IP : ETH_P_IPV6);
+	fl->l4proto = TUN_RSS_TPICK(rnd, tun_rss_tpool_proto);
+	fl->tos = TUN_RSS_TPICK(rnd, tun_rss_tpool_tos);
+	if (fl->l3 == 4) {
+		fl->saddr[0] = htonl(TUN_RSS_TPICK(rnd, tun_rss_tpool_ip4));
+		fl->daddr[0] = htonl(TUN_RSS_TPICK(rnd, tun_rss_tpool_ip4));
+	} else {
+		memcpy(fl->saddr, TUN_RSS_TPICK(rnd, tun_rss_tpool_ip6), 16);
+		memcpy(fl->daddr, TUN_RSS_TPICK(rnd, tun_rss_tpool_ip6), 16);
+	}
+
+	if (l4 == 0) {
+		fl->flags |= TUN_RSS_F_FRAG;
+	} else if (l4 == 1) {
+		fl->flags |= TUN_RSS_F_TRUNC;
+	} else if (tun_rss_tports(fl->l4proto)) {
+		fl->flags |= TUN_RSS_F_L4;
+		fl->sport = htons(TUN_RSS_TPICK(rnd, tun_rss_tpool_port));
+		fl->dport = htons(TUN_RSS_TPICK(rnd, tun_rss_tpool_port));
+		fl->l4_4bytes = htonl((u32)ntohs(fl->sport) << 16 |
+				      ntohs(fl->dport));
+	} else {
+		fl->flags |= TUN_RSS_F_L4;
+		fl->sport = 0;
+		fl->dport = 0;
+		fl->l4_4bytes = tun_rss_tl4bytes(rnd);
+	}
+}
+
+/* No mask, a full one, or a prefix of it: what ethtool users give. */
+static void tun_rss_tmask(struct rnd_state *rnd, void *mask, size_t len)
+{
+	u32 bits, kind = tun_rss_tpick(rnd, 8);
+	u8 *m = mask;
+	size_t i;
+
+	memset(m, 0, len);
+	if (kind < 4)
+		return;
+	bits = kind < 7 ? 8 * len : 1 + tun_rss_tpick(rnd, 8 * len - 1);
+	for (i = 0; i < bits / 8; i++)
+		m[i] = 0xff;
+	if (bits % 8)
+		m[bits / 8] = 0xff << (8 - bits % 8);
+}
+
+static const u32 tun_rss_tfs_types[] = {
+	TCP_V4_FLOW, UDP_V4_FLOW, SCTP_V4_FLOW, IPV4_USER_FLOW,
+	TCP_V6_FLOW, UDP_V6_FLOW, SCTP_V6_FLOW, IPV6_USER_FLOW, ETHER_FLOW,
+};
+
+/* The masks of a random rule shape: a flow type and its masked fields */
+static void tun_rss_tfs_template(struct rnd_state *rnd,
+				 struct ethtool_rx_flow_spec *fs)
+{
+	struct ethtool_tcpip4_spec *m4 = &fs->m_u.tcp_ip4_spec;
+	struct ethtool_usrip4_spec *mu4 = &fs->m_u.usr_ip4_spec;
+	struct ethtool_tcpip6_spec *m6 = &fs->m_u.tcp_ip6_spec;
+	struct ethtool_usrip6_spec *mu6 = &fs->m_u.usr_ip6_spec;
+	struct ethhdr *me = &fs->m_u.ether_spec;
+	u32 type = TUN_RSS_TPICK(rnd, tun_rss_tfs_types);
+
+	tun_rss_tfs_init(fs, type, 0);
+	switch (type) {
+	case TCP_V4_FLOW:
+	case UDP_V4_FLOW:
+	case SCTP_V4_FLOW:
+		tun_rss_tmask(rnd, &m4->ip4src, 4);
+		tun_rss_tmask(rnd, &m4->ip4dst, 4);
+		tun_rss_tmask(rnd, &m4->psrc, 2);
+		tun_rss_tmask(rnd, &m4->pdst, 2);
+		tun_rss_tmask(rnd, &m4->tos, 1);
+		break;
+	case IPV4_USER_FLOW:
+		tun_rss_tmask(rnd, &mu4->ip4src, 4);
+		tun_rss_tmask(rnd, &mu4->ip4dst, 4);
+		tun_rss_tmask(rnd, &mu4->l4_4_bytes, 4);
+		tun_rss_tmask(rnd, &mu4->tos, 1);
+		tun_rss_tmask(rnd, &mu4->proto, 1);
+		break;
+	case IPV6_USER_FLOW:
+		tun_rss_tmask(rnd, mu6->ip6src, 16);
+		tun_rss_tmask(rnd, mu6->ip6dst, 16);
+		tun_rss_tmask(rnd, &mu6->l4_4_bytes, 4);
+		tun_rss_tmask(rnd, &mu6->tclass, 1);
+		tun_rss_tmask(rnd, &mu6->l4_proto, 1);
+		break;
+	case ETHER_FLOW:
+		tun_rss_tmask(rnd, me->h_dest, ETH_ALEN);
+		tun_rss_tmask(rnd, me->h_source, ETH_ALEN);
+		tun_rss_tmask(rnd, &me->h_proto, 2);
+		break;
+	default:
+		tun_rss_tmask(rnd, m6->ip6src, 16);
+		tun_rss_tmask(rnd, m6->ip6dst, 16);
+		tun_rss_tmask(rnd, &m6->psrc, 2);
+		tun_rss_tmask(rnd, &m6->pdst, 2);
+		tun_rss_tmask(rnd, &m6->tclass, 1);
+		break;
+	}
+	if (!tun_rss_tpick(rnd, 4)) {
+		fs->flow_type |= FLOW_EXT;
+		tun_rss_tmask(rnd, &fs->m_ext.vlan_tci, 2);
+	}
+	/* Not on ether: its two h_dest could contradict each other. */
+	if (type != ETHER_FLOW && !tun_rss_tpick(rnd, 4)) {
+		fs->flow_type |= FLOW_MAC_EXT;
+		tun_rss_tmask(rnd, fs->m_ext.h_dest, ETH_ALEN);
+	}
+}
+
+/* Values for every field of a rule shape, masked or not */
+static void tun_rss_tfs_values(struct rnd_state *rnd,
+			       struct ethtool_rx_flow_spec *fs)
+{
+	u32 type = fs->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS);
+	struct ethtool_tcpip4_spec *h4 = &fs->h_u.tcp_ip4_spec;
+	struct ethtool_usrip4_spec *hu4 = &fs->h_u.usr_ip4_spec;
+	struct ethtool_tcpip6_spec *h6 = &fs->h_u.tcp_ip6_spec;
+	struct ethtool_usrip6_spec *hu6 = &fs->h_u.usr_ip6_spec;
+	struct ethhdr *he = &fs->h_u.ether_spec;
+
+	/* Now and then values from nowhere, with bits outside the masks */
+	if (!tun_rss_tpick(rnd, 16))
+		prandom_bytes_state(rnd, &fs->h_u, sizeof(fs->h_u));
+
+	switch (type) {
+	case TCP_V4_FLOW:
+	case UDP_V4_FLOW:
+	case SCTP_V4_FLOW:
+		h4->ip4src = htonl(TUN_RSS_TPICK(rnd, tun_rss_tpool_ip4));
+		h4->ip4dst = htonl(TUN_RSS_TPICK(rnd, tun_rss_tpool_ip4));
+		h4->psrc = htons(TUN_RSS_TPICK(rnd, tun_rss_tpool_port));
+		h4->pdst = htons(TUN_RSS_TPICK(rnd, tun_rss_tpool_port));
+		h4->tos = TUN_RSS_TPICK(rnd, tun_rss_tpool_tos);
+		break;
+	case IPV4_USER_FLOW:
+		hu4->ip4src = htonl(TUN_RSS_TPICK(rnd, tun_rss_tpool_ip4));
+		hu4->ip4dst = htonl(TUN_RSS_TPICK(rnd, tun_rss_tpool_ip4));
+		hu4->l4_4_bytes = tun_rss_tl4bytes(rnd);
+		hu4->tos = TUN_RSS_TPICK(rnd, tun_rss_tpool_tos);
+		hu4->proto = TUN_RSS_TPICK(rnd, tun_rss_tpool_proto);
+		hu4->ip_ver = ETH_RX_NFC_IP4;
+		break;
+	case IPV6_USER_FLOW:
+		memcpy(hu6->ip6src, TUN_RSS_TPICK(rnd, tun_rss_tpool_ip6), 16);
+		memcpy(hu6->ip6dst, TUN_RSS_TPICK(rnd, tun_rss_tpool_ip6), 16);
+		hu6->l4_4_bytes = tun_rss_tl4bytes(rnd);
+		hu6->tclass = TUN_RSS_TPICK(rnd, tun_rss_tpool_tos);
+		hu6->l4_proto = TUN_RSS_TPICK(rnd, tun_rss_tpool_proto);
+		break;
+	case ETHER_FLOW:
+		memcpy(he->h_dest, TUN_RSS_TPICK(rnd, tun_rss_tpool_mac),
+		       ETH_ALEN);
+		memcpy(he->h_source, TUN_RSS_TPICK(rnd, tun_rss_tpool_mac),
+		       ETH_ALEN);
+		he->h_proto = htons(TUN_RSS_TPICK(rnd,
+						  tun_rss_tpool_ethertype));
+		break;
+	default:
+		memcpy(h6->ip6src, TUN_RSS_TPICK(rnd, tun_rss_tpool_ip6), 16);
+		memcpy(h6->ip6dst, TUN_RSS_TPICK(rnd, tun_rss_tpool_ip6), 16);
+		h6->psrc = htons(TUN_RSS_TPICK(rnd, tun_rss_tpool_port));
+		h6->pdst = htons(TUN_RSS_TPICK(rnd, tun_rss_tpool_port));
+		h6->tclass = TUN_RSS_TPICK(rnd, tun_rss_tpool_tos);
+		break;
+	}
+	fs->h_ext.vlan_tci = htons(TUN_RSS_TPICK(rnd, tun_rss_tpool_tci));
+	memcpy(fs->h_ext.h_dest, TUN_RSS_TPICK(rnd, tun_rss_tpool_mac),
+	       ETH_ALEN);
+}
+
+/* Queue, drop, or context with an offset; returns the context. */
+static u32 tun_rss_tfs_action(struct rnd_state *rnd,
+			      struct ethtool_rx_flow_spec *fs)
+{
+	u32 kind = tun_rss_tpick(rnd, 8);
+
+	fs->flow_type &= ~FLOW_RSS;
+	if (!kind) {
+		fs->ring_cookie = RX_CLS_FLOW_DISC;
+		return 0;
+	}
+	if (kind < 3) {
+		fs->flow_type |= FLOW_RSS;
+		fs->ring_cookie = tun_rss_tpick(rnd, 4);
+		return 1 + tun_rss_tpick(rnd, 63);
+	}
+	fs->ring_cookie = tun_rss_tpick(rnd, 16);
+	return 0;
+}
+
+/* @dst takes @val where @mask is set, keeps its bits elsewhere. */
+static void tun_rss_tforce(void *dst, const void *val, const void *mask,
+			   size_t len)
+{
+	const u8 *v = val, *m = mask;
+	u8 *d = dst;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		d[i] = (d[i] & ~m[i]) | (v[i] & m[i]);
+}
+
+/* A random flow made to match @fs, as a parser could have described it */
+static void tun_rss_tflow_for(struct rnd_state *rnd,
+			      const struct ethtool_rx_flow_spec *fs,
+			      struct tun_rss_flow *fl)
+{
+	u32 type = fs->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS);
+	const struct ethtool_usrip4_spec *hu4, *mu4;
+	const struct ethtool_usrip6_spec *hu6, *mu6;
+	const struct ethtool_tcpip4_spec *h4, *m4;
+	const struct ethtool_tcpip6_spec *h6, *m6;
+	bool v6 = type == TCP_V6_FLOW || type == UDP_V6_FLOW ||
+		  type == SCTP_V6_FLOW;
+	const struct ethhdr *he, *me;
+
+	tun_rss_tflow_random(rnd, fl);
+	if ((fs->flow_type & FLOW_EXT) && fs->m_ext.vlan_tci) {
+		if (!(fl->flags & TUN_RSS_F_VLAN))
+			fl->vlan_tci = 0;
+		fl->flags |= TUN_RSS_F_VLAN;
+		tun_rss_tforce(&fl->vlan_tci, &fs->h_ext.vlan_tci,
+			       &fs->m_ext.vlan_tci, 2);
+	}
+	if (fs->flow_type & FLOW_MAC_EXT)
+		tun_rss_tforce(fl->h_dest, fs->h_ext.h_dest, fs->m_ext.h_dest,
+			       ETH_ALEN);
+
+	switch (type) {
+	case TCP_V4_FLOW:
+	case UDP_V4_FLOW:
+	case SCTP_V4_FLOW:
+	case TCP_V6_FLOW:
+	case UDP_V6_FLOW:
+	case SCTP_V6_FLOW:
+		if (fl->l3 != (v6 ? 6 : 4))
+			memset(fl->saddr, 0, sizeof(fl->saddr) * 2);
+		fl->flags &= ~(TUN_RSS_F_FRAG | TUN_RSS_F_TRUNC);
+		fl->flags |= TUN_RSS_F_IP | TUN_RSS_F_L4;
+		fl->l3 = v6 ? 6 : 4;
+		fl->h_proto = htons(v6 ? ETH_P_IPV6 : ETH_P_IP);
+		fl->l4proto = tun_rss_tfs_proto(type);
+		h4 = &fs->h_u.tcp_ip4_spec;
+		m4 = &fs->m_u.tcp_ip4_spec;
+		h6 = &fs->h_u.tcp_ip6_spec;
+		m6 = &fs->m_u.tcp_ip6_spec;
+		if (v6) {
+			tun_rss_tforce(fl->saddr, h6->ip6src, m6->ip6src, 16);
+			tun_rss_tforce(fl->daddr, h6->ip6dst, m6->ip6dst, 16);
+			tun_rss_tforce(&fl->sport, &h6->psrc, &m6->psrc, 2);
+			tun_rss_tforce(&fl->dport, &h6->pdst, &m6->pdst, 2);
+			tun_rss_tforce(&fl->tos, &h6->tclass, &m6->tclass, 1);
+		} else {
+			tun_rss_tforce(fl->saddr, &h4->ip4src, &m4->ip4src, 4);
+			tun_rss_tforce(fl->daddr, &h4->ip4dst, &m4->ip4dst, 4);
+			tun_rss_tforce(&fl->sport, &h4->psrc, &m4->psrc, 2);
+			tun_rss_tforce(&fl->dport, &h4->pdst, &m4->pdst, 2);
+			tun_rss_tforce(&fl->tos, &h4->tos, &m4->tos, 1);
+		}
+		fl->l4_4bytes = htonl((u32)ntohs(fl->sport) << 16 |
+				      ntohs(fl->dport));
+		break;
+	case IPV4_USER_FLOW:
+		hu4 = &fs->h_u.usr_ip4_spec;
+		mu4 = &fs->m_u.usr_ip4_spec;
+		if (fl->l3 != 4)
+			memset(fl->saddr, 0, sizeof(fl->saddr) * 2);
+		fl->flags |= TUN_RSS_F_IP;
+		fl->l3 = 4;
+		fl->h_proto = htons(ETH_P_IP);
+		tun_rss_tforce(fl->saddr, &hu4->ip4src, &mu4->ip4src, 4);
+		tun_rss_tforce(fl->daddr, &hu4->ip4dst, &mu4->ip4dst, 4);
+		tun_rss_tforce(&fl->tos, &hu4->tos, &mu4->tos, 1);
+		tun_rss_tforce(&fl->l4proto, &hu4->proto, &mu4->proto, 1);
+		if (mu4->l4_4_bytes) {
+			fl->flags &= ~(TUN_RSS_F_FRAG | TUN_RSS_F_TRUNC);
+			fl->flags |= TUN_RSS_F_L4;
+			tun_rss_tforce(&fl->l4_4bytes, &hu4->l4_4_bytes,
+				       &mu4->l4_4_bytes, 4);
+		}
+		break;
+	case IPV6_USER_FLOW:
+		hu6 = &fs->h_u.usr_ip6_spec;
+		mu6 = &fs->m_u.usr_ip6_spec;
+		fl->flags |= TUN_RSS_F_IP;
+		fl->l3 = 6;
+		fl->h_proto = htons(ETH_P_IPV6);
+		tun_rss_tforce(fl->saddr, hu6->ip6src, mu6->ip6src, 16);
+		tun_rss_tforce(fl->daddr, hu6->ip6dst, mu6->ip6dst, 16);
+		tun_rss_tforce(&fl->tos, &hu6->tclass, &mu6->tclass, 1);
+		tun_rss_tforce(&fl->l4proto, &hu6->l4_proto, &mu6->l4_proto,
+			       1);
+		if (mu6->l4_4_bytes) {
+			fl->flags &= ~(TUN_RSS_F_FRAG | TUN_RSS_F_TRUNC);
+			fl->flags |= TUN_RSS_F_L4;
+			tun_rss_tforce(&fl->l4_4bytes, &hu6->l4_4_bytes,
+				       &mu6->l4_4_bytes, 4);
+		}
+		break;
+	case ETHER_FLOW:
+		he = &fs->h_u.ether_spec;
+		me = &fs->m_u.ether_spec;
+		tun_rss_tforce(fl->h_dest, he->h_dest, me->h_dest, ETH_ALEN);
+		tun_rss_tforce(fl->h_source, he->h_source, me->h_source,
+			       ETH_ALEN);
+		tun_rss_tforce(&fl->h_proto, &he->h_proto, &me->h_proto, 2);
+		break;
+	}
+}
+
+/*
+ * A frame for the random test: made to match one of the @n rules @fs, a
+ * flow from the pools, or a test frame parsed, whole or cut.
+ */
+static void tun_rss_tframe_random(struct kunit *test, struct rnd_state *rnd,
+				  const struct ethtool_rx_flow_spec *fs,
+				  unsigned int n, u8 *frame,
+				  struct tun_rss_flow *fl)
+{
+	u32 kind = tun_rss_tpick(rnd, 8);
+	const struct tun_rss_tnamed *tf;
+	struct tun_rss_tlayout lo;
+	unsigned int len;
+
+	if (kind < 3) {
+		tun_rss_tflow_for(rnd, &fs[tun_rss_tpick(rnd, n)], fl);
+		return;
+	}
+	if (kind < 6) {
+		tun_rss_tflow_random(rnd, fl);
+		return;
+	}
+	tf = &TUN_RSS_TPICK(rnd, tun_rss_tframes);
+	tun_rss_tbuild(frame, &tf->f, &lo);
+	len = tun_rss_tpick(rnd, 2) ? lo.len : tun_rss_tpick(rnd, lo.len + 1);
+	tun_rss_tparse(test, fl, &tf->f, frame, len);
+}
+
+/*
+ * @nrules random rules of @nmasks distinct masks (some with equal keys),
+ * at random distinct locations, against @nframes random frames: the
+ * classifier, the key reference and the flow-spec reference agree.
+ */
+static unsigned int tun_rss_cls_random_set(struct kunit *test,
+					   struct rnd_state *rnd,
+					   unsigned int nrules,
+					   unsigned int nmasks,
+					   unsigned int nframes)
+{
+	struct ethtool_rx_flow_spec *tpl, *fs;
+	unsigned int i, j, tries, matched = 0, fails = 0;
+	struct tun_rss_cls_key *masks;
+	struct tun_rss_rule *rules;
+	struct tun_rss_cls *cls;
+	struct tun_rss_flow fl;
+	s64 got, want_key, want_fs;
+	u32 *perm, ctx, seed;
+	u8 *frame;
+
+	tpl = kunit_kcalloc(test, nmasks, sizeof(*tpl), GFP_KERNEL);
+	masks = kunit_kcalloc(test, nmasks, sizeof(*masks), GFP_KERNEL);
+	fs = kunit_kcalloc(test, nrules, sizeof(*fs), GFP_KERNEL);
+	rules = kunit_kcalloc(test, nrules, sizeof(*rules), GFP_KERNEL);
+	perm = kunit_kcalloc(test, nrules, sizeof(*perm), GFP_KERNEL);
+	frame = kunit_kzalloc(test, TUN_RSS_TFRAME_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, tpl && masks && fs && rules && perm && frame);
+
+	for (i = 0; i < nmasks; i++) {
+		for (tries = 0; tries < 1000; tries++) {
+			tun_rss_tfs_template(rnd, &tpl[i]);
+			tun_rss_tfs_convert(test, &rules[0], &tpl[i], 0);
+			masks[i] = rules[0].mask;
+			for (j = 0; j < i; j++)
+				if (!memcmp(&masks[j], &masks[i],
+					    sizeof(masks[i])))
+					break;
+			if (j == i)
+				break;
+		}
+		KUNIT_ASSERT_TRUE(test, tries < 1000);
+	}
+
+	/* Distinct locations, in no particular order */
+	for (i = 0; i < nrules; i++)
+		perm[i] = i;
+	for (i = nrules - 1; i > 0; i--) {
+		j = tun_rss_tpick(rnd, i + 1);
+		swap(perm[i], perm[j]);
+	}
+
+	for (i = 0; i < nrules; i++) {
+		fs[i] = tpl[i < nmasks ? i : tun_rss_tpick(rnd, nmasks)];
+		tun_rss_tfs_values(rnd, &fs[i]);
+		/* Now and then the values of an earlier rule of that shape */
+		if (i && !tun_rss_tpick(rnd, 8)) {
+			j = tun_rss_tpick(rnd, i);
+			if ((fs[j].flow_type & ~FLOW_RSS) == fs[i].flow_type &&
+			    !memcmp(&fs[j].m_u, &fs[i].m_u, sizeof(fs[i].m_u)) &&
+			    !memcmp(&fs[j].m_ext, &fs[i].m_ext,
+				    sizeof(fs[i].m_ext))) {
+				fs[i].h_u = fs[j].h_u;
+				fs[i].h_ext = fs[j].h_ext;
+			}
+		}
+		ctx = tun_rss_tfs_action(rnd, &fs[i]);
+		fs[i].location = 2 * perm[i] + tun_rss_tpick(rnd, 2);
+		tun_rss_tfs_convert(test, &rules[i], &fs[i], ctx);
+		KUNIT_EXPECT_EQ(test, rules[i].location, fs[i].location);
+		if (fs[i].ring_cookie == RX_CLS_FLOW_DISC) {
+			KUNIT_EXPECT_EQ(test, rules[i].action,
+					TUN_RSS_ACT_DROP);
+		} else {
+			KUNIT_EXPECT_EQ(test, rules[i].action,
+					fs[i].flow_type & FLOW_RSS ?
+					TUN_RSS_ACT_CTX : TUN_RSS_ACT_QUEUE);
+			KUNIT_EXPECT_EQ(test, rules[i].queue,
+					fs[i].ring_cookie);
+			KUNIT_EXPECT_EQ(test, rules[i].ctx, ctx);
+		}
+	}
+
+	seed = prandom_u32_state(rnd);
+	cls = tun_rss_cls_build(rules, nrules, seed);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+
+	for (i = 0; i < nframes && fails < TUN_RSS_TEST_MAX_FAILS; i++) {
+		const struct tun_rss_rule *r;
+		struct tun_rss_cls_key k;
+
+		tun_rss_tframe_random(test, rnd, fs, nrules, frame, &fl);
+		tun_rss_cls_key_from_flow(&k, &fl);
+		r = tun_rss_cls_lookup(cls, &k);
+		got = r ? (s64)r->location : -1;
+		want_key = tun_rss_tref_key(rules, nrules, &k);
+		want_fs = tun_rss_tref_fs(fs, nrules, &fl);
+		matched += want_fs >= 0;
+		if (got != want_key || got != want_fs) {
+			KUNIT_FAIL(test, "%u rules, %u masks, seed %#x, frame %u (flags %#x l3 %u proto %u): location %lld, key reference %lld, spec reference %lld",
+				   nrules, nmasks, seed, i, fl.flags, fl.l3,
+				   fl.l4proto, got, want_key, want_fs);
+			fails++;
+		}
+	}
+	tun_rss_cls_free(cls);
+	return matched;
+}
+
+static void tun_rss_cls_random(struct kunit *test)
+{
+	static const unsigned int nrules[] = { 1, 64, 1024 };
+	static const unsigned int nmasks[] = { 1, 4, 8 };
+	const unsigned int nframes = 2000;
+	unsigned int i, j, n, m, matched;
+	struct rnd_state rnd;
+
+	kunit_info(test, "seed %#llx\n", TUN_RSS_TEST_SEED + 2);
+	prandom_seed_state(&rnd, TUN_RSS_TEST_SEED + 2);
+	for (i = 0; i <= ARRAY_SIZE(nrules); i++) {
+		for (j = 0; j < ARRAY_SIZE(nmasks); j++) {
+			/* Last, many masks: many groups, early stops */
+			n = i < ARRAY_SIZE(nrules) ? nrules[i] : 256;
+			m = i < ARRAY_SIZE(nrules) ? nmasks[j] : 16U << j;
+			m = min(m, n);
+			matched = tun_rss_cls_random_set(test, &rnd, n, m,
+							 nframes);
+			kunit_info(test, "%u rules, %u masks: %u of %u frames matched\n",
+				   n, m, matched, nframes);
+			/* A third of the frames are made to match a rule */
+			KUNIT_EXPECT_LE(test, nframes / 4, matched);
+		}
+	}
+	/* Many small sets: each rule shape alone, or nearly */
+	for (i = 0; i < 200; i++)
+		tun_rss_cls_random_set(test, &rnd, 1 + tun_rss_tpick(&rnd, 4),
+				       1, 50);
+}
+
+static struct kunit_case tun_rss_cls_cases[] = {
+	KUNIT_CASE(tun_rss_cls_fs_types),
+	KUNIT_CASE(tun_rss_cls_fs_ext),
+	KUNIT_CASE(tun_rss_cls_fs_actions),
+	KUNIT_CASE(tun_rss_cls_fs_rejects),
+	KUNIT_CASE(tun_rss_cls_key_frames),
+	KUNIT_CASE(tun_rss_cls_match_types),
+	KUNIT_CASE(tun_rss_cls_priority),
+	KUNIT_CASE(tun_rss_cls_empty),
+	KUNIT_CASE(tun_rss_cls_random),
+	{}
+};
+
+static struct kunit_suite tun_rss_cls_suite = {
+	.name = "tun_rss_cls",
+	.test_cases = tun_rss_cls_cases,
+};
+
 kunit_test_suites(&tun_rss_toeplitz_suite, &tun_rss_parse_suite,
-		  &tun_rss_hash_suite);
+		  &tun_rss_hash_suite, &tun_rss_cls_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the tun RSS engine");
 MODULE_LICENSE("GPL");

@@ -111,6 +111,16 @@ void kunit_shim_note(const char *fmt, ...)
 	fputc('\n', stdout);
 }
 
+void kunit_shim_info(struct kunit *test, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# %s: ", test->name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
 void kunit_shim_abort(struct kunit *test)
 {
 	longjmp(test->abort, 1);

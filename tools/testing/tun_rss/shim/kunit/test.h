@@ -76,6 +76,10 @@ void kunit_shim_abort(struct kunit *test);
 
 #define kunit_skip(test, fmt, ...) kunit_shim_skip(test, fmt, ##__VA_ARGS__)
 
+/* A "# " diagnostic line; like the kernel's, @fmt ends with "\n". */
+void kunit_shim_info(struct kunit *test, const char *fmt, ...);
+#define kunit_info(test, fmt, ...) kunit_shim_info(test, fmt, ##__VA_ARGS__)
+
 /*
  * Compared like the kernel's KUNIT_BINARY_INT_ASSERTION, by the usual
  * arithmetic conversions, spelt out so that -Wsign-compare (which the

@@ -2,7 +2,7 @@
 /* Shared library of the tun RSS kselftests, see tun_rss_lib.h */
 
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* unshare(), sendmmsg() */
+#define _GNU_SOURCE	/* unshare(), sendmmsg(), syscall() */
 #endif
 
 #include <errno.h>
@@ -19,10 +19,16 @@
 #include <arpa/inet.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/bpf.h>
 #include <linux/ethtool.h>
+#include <linux/ethtool_netlink.h>
+#include <linux/genetlink.h>
 #include <linux/if_packet.h>
 #include <linux/if_tun.h>
+#include <linux/netlink.h>
+#include <linux/sockios.h>
 #include <linux/virtio_net.h>
 
 #include "tun_rss_lib.h"
@@ -1418,4 +1424,761 @@ int trss_ms_vectors_load(const char *path, __u8 *key,
 	if (!err && !have_key)
 		err = -EINVAL;
 	return err ? err : (int)n;
+}
+
+/* Random numbers (splitmix64: tiny, and good enough to pick flows) */
+
+__u32 trss_random(__u64 *state)
+{
+	__u64 z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31)) >> 32;
+}
+
+void trss_random_bytes(__u64 *state, void *buf, size_t len)
+{
+	__u8 *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = trss_random(state);
+}
+
+/* Random addresses and ports for the flow's family; the rest is kept */
+void trss_flow_randomize(struct trss_flow *flow, __u64 *state)
+{
+	size_t alen = flow->family == AF_INET6 ? 16 : 4;
+
+	trss_random_bytes(state, &flow->saddr, alen);
+	trss_random_bytes(state, &flow->daddr, alen);
+	flow->sport = trss_random(state);
+	flow->dport = trss_random(state);
+}
+
+/* Reading into the caller's buffers */
+
+ssize_t trss_recv_iov(struct trss_dev *dev, const struct iovec *iov,
+		      int iovcnt, int *queue, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	struct pollfd pfd[TRSS_MAX_QUEUES];
+	unsigned int i, n, idx;
+	long long left;
+	ssize_t ret;
+
+	for (;;) {
+		for (i = 0; i < dev->nr_fds; i++) {
+			idx = (dev->next_fd + i) % dev->nr_fds;
+			if (dev->queue[idx] < 0)
+				continue;
+			/* one buffer: read(), the path most readers use */
+			if (iovcnt == 1)
+				ret = read(dev->fds[idx], iov[0].iov_base,
+					   iov[0].iov_len);
+			else
+				ret = readv(dev->fds[idx], iov, iovcnt);
+			if (ret < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					continue;
+				return -errno;
+			}
+			dev->next_fd = idx + 1;
+			if (queue)
+				*queue = dev->queue[idx];
+			return ret;
+		}
+		left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		for (i = 0, n = 0; i < dev->nr_fds; i++) {
+			if (dev->queue[i] < 0)
+				continue;
+			pfd[n].fd = dev->fds[i];
+			pfd[n].events = POLLIN;
+			n++;
+		}
+		if (!n)
+			return 0;
+		if (poll(pfd, n, left) < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/* ethtool ioctls */
+
+int trss_ethtool_ioctl(const struct trss_dev *dev, void *cmd)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev->name);
+	ifr.ifr_data = cmd;
+	if (ioctl(dev->tx_sock, SIOCETHTOOL, &ifr))
+		return -errno;
+	return 0;
+}
+
+/* ETHTOOL_GRXRINGS: the ring count, or a negative errno */
+int trss_rx_rings(const struct trss_dev *dev)
+{
+	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_GRXRINGS };
+	int err;
+
+	err = trss_ethtool_ioctl(dev, &nfc);
+	return err ? err : (int)nfc.data;
+}
+
+/*
+ * ETHTOOL_GRSSH of a context.  The sizes are asked first: a device whose
+ * table or key is not the size SPEC §4 says gets -EPROTO, not a short read.
+ */
+int trss_rss_get(const struct trss_dev *dev, __u32 context,
+		 struct trss_rss *rss)
+{
+	size_t indir_bytes = TRSS_INDIR_SIZE * sizeof(__u32);
+	struct ethtool_rxfh head = {
+		.cmd = ETHTOOL_GRSSH,
+		.rss_context = context,
+	};
+	struct ethtool_rxfh *rxfh;
+	int err;
+
+	err = trss_ethtool_ioctl(dev, &head);
+	if (err)
+		return err;
+	if (head.indir_size != TRSS_INDIR_SIZE ||
+	    head.key_size != TRSS_RSS_KEY_LEN)
+		return -EPROTO;
+
+	rxfh = calloc(1, sizeof(*rxfh) + indir_bytes + TRSS_RSS_KEY_LEN);
+	if (!rxfh)
+		return -ENOMEM;
+	rxfh->cmd = ETHTOOL_GRSSH;
+	rxfh->rss_context = context;
+	rxfh->indir_size = TRSS_INDIR_SIZE;
+	rxfh->key_size = TRSS_RSS_KEY_LEN;
+	err = trss_ethtool_ioctl(dev, rxfh);
+	if (!err) {
+		memcpy(rss->indir, rxfh->rss_config, indir_bytes);
+		memcpy(rss->key, (__u8 *)rxfh->rss_config + indir_bytes,
+		       TRSS_RSS_KEY_LEN);
+		rss->hfunc = rxfh->hfunc;
+		rss->input_xfrm = rxfh->input_xfrm;
+	}
+	free(rxfh);
+	return err;
+}
+
+void trss_rss_req_init(struct trss_rss_req *req, __u32 context)
+{
+	memset(req, 0, sizeof(*req));
+	req->context = context;
+	req->indir_size = ETH_RXFH_INDIR_NO_CHANGE;
+	req->hfunc = TRSS_HASH_NO_CHANGE;
+	req->input_xfrm = RXH_XFRM_NO_CHANGE;
+}
+
+/* ETHTOOL_SRSSH; a created context's ID comes back in req->context */
+int trss_rss_set(const struct trss_dev *dev, struct trss_rss_req *req)
+{
+	size_t indir_bytes = 0;
+	struct ethtool_rxfh *rxfh;
+	int err;
+
+	if (req->indir_size != ETH_RXFH_INDIR_NO_CHANGE) {
+		if (req->indir_size > 4096 || (req->indir_size && !req->indir))
+			return -EINVAL;
+		indir_bytes = req->indir_size * sizeof(__u32);
+	}
+	if (req->key_size > 4096 || (req->key_size && !req->key))
+		return -EINVAL;
+
+	rxfh = calloc(1, sizeof(*rxfh) + indir_bytes + req->key_size);
+	if (!rxfh)
+		return -ENOMEM;
+	rxfh->cmd = ETHTOOL_SRSSH;
+	rxfh->rss_context = req->context;
+	rxfh->indir_size = req->indir_size;
+	rxfh->key_size = req->key_size;
+	rxfh->hfunc = req->hfunc;
+	rxfh->input_xfrm = req->input_xfrm;
+	if (indir_bytes)
+		memcpy(rxfh->rss_config, req->indir, indir_bytes);
+	if (req->key_size)
+		memcpy((__u8 *)rxfh->rss_config + indir_bytes, req->key,
+		       req->key_size);
+	err = trss_ethtool_ioctl(dev, rxfh);
+	if (!err)
+		req->context = rxfh->rss_context;
+	free(rxfh);
+	return err;
+}
+
+/* ETHTOOL_GRXFH and ETHTOOL_SRXFH; a non-zero context adds FLOW_RSS */
+int trss_rxfh_fields_get(const struct trss_dev *dev, __u32 context,
+			 __u32 flow_type, __u64 *fields)
+{
+	struct ethtool_rxnfc nfc = {
+		.cmd = ETHTOOL_GRXFH,
+		.flow_type = flow_type | (context ? FLOW_RSS : 0),
+		.rss_context = context,
+	};
+	int err;
+
+	err = trss_ethtool_ioctl(dev, &nfc);
+	if (!err)
+		*fields = nfc.data;
+	return err;
+}
+
+int trss_rxfh_fields_set(const struct trss_dev *dev, __u32 context,
+			 __u32 flow_type, __u64 fields)
+{
+	struct ethtool_rxnfc nfc = {
+		.cmd = ETHTOOL_SRXFH,
+		.flow_type = flow_type | (context ? FLOW_RSS : 0),
+		.data = fields,
+		.rss_context = context,
+	};
+
+	return trss_ethtool_ioctl(dev, &nfc);
+}
+
+/* The ethtool binary and what it prints */
+
+int trss_ethtool(char *out, size_t size, const char *fmt, ...)
+{
+	const char *bin = getenv("TRSS_ETHTOOL");
+	char args[3072];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	if (ret < 0 || (size_t)ret >= sizeof(args))
+		return -E2BIG;
+	return trss_run(out, size, "%s %s", bin ? bin : "ethtool", args);
+}
+
+/* Names of ETH_SS_RSS_HASH_FUNCS (rss_hash_func_strings), by bit */
+static const char * const trss_hfunc_names[] = { "toeplitz", "xor", "crc32" };
+
+/*
+ * Parse what "ethtool -x DEV [context N]" prints: the indirection table
+ * (rows of "%5u: " then up to 8 entries), the key ("xx:xx:..."), and the
+ * hash functions ("    name: on|off").  Returns 0 when all three parts
+ * were found.
+ */
+int trss_ethtool_parse_rss(const char *out, struct trss_rss *rss,
+			   unsigned int *indir_size, unsigned int *key_size)
+{
+	enum { NONE, INDIR, KEY, HFUNC } part = NONE;
+	unsigned int seen = 0, n, row, entry, i;
+	const char *line = out, *p;
+	char name[32], state[8];
+	char *end;
+
+	memset(rss, 0, sizeof(*rss));
+	*indir_size = 0;
+	*key_size = 0;
+	while (*line) {
+		if (!strncmp(line, "RX flow hash indirection table", 30)) {
+			part = INDIR;
+			seen |= 1;
+		} else if (!strncmp(line, "RSS hash key:", 13)) {
+			part = KEY;
+			seen |= 2;
+		} else if (!strncmp(line, "RSS hash function:", 18)) {
+			part = HFUNC;
+			seen |= 4;
+		} else if (part == INDIR && sscanf(line, "%u:%n", &row, &n) == 1) {
+			p = line + n;
+			for (;;) {
+				entry = strtoul(p, &end, 10);
+				if (end == p || *end == ':')
+					break;
+				if (row >= TRSS_INDIR_SIZE)
+					return -E2BIG;
+				rss->indir[row++] = entry;
+				p = end;
+			}
+			if (row > *indir_size)
+				*indir_size = row;
+		} else if (part == KEY) {
+			for (p = line; *key_size < TRSS_RSS_KEY_LEN; p = end + 1) {
+				rss->key[*key_size] = strtoul(p, &end, 16);
+				if (end == p)
+					break;
+				++*key_size;
+				if (*end != ':')
+					break;
+			}
+			part = NONE;
+		} else if (part == HFUNC &&
+			   sscanf(line, " %31[^:]: %7s", name, state) == 2) {
+			for (i = 0; i < 3; i++)
+				if (!strcmp(name, trss_hfunc_names[i]) &&
+				    !strcmp(state, "on"))
+					rss->hfunc |= 1 << i;
+		}
+		p = strchr(line, '\n');
+		if (!p)
+			break;
+		line = p + 1;
+	}
+	return seen == 7 ? 0 : -ENOMSG;
+}
+
+/* Parse "ethtool -n DEV rx-flow-hash TYPE": the RXH_* fields it lists */
+int trss_ethtool_parse_fields(const char *out, __u64 *fields)
+{
+	static const struct {
+		const char *name;
+		__u64 bit;
+	} names[] = {
+		{ "L2DA", RXH_L2DA },
+		{ "VLAN tag", RXH_VLAN },
+		{ "L3 proto", RXH_L3_PROTO },
+		{ "IP SA", RXH_IP_SRC },
+		{ "IP DA", RXH_IP_DST },
+		{ "L4 bytes 0 & 1", RXH_L4_B_0_1 },
+		{ "L4 bytes 2 & 3", RXH_L4_B_2_3 },
+	};
+	const char *line = strstr(out, "Hash flow key:\n");
+	unsigned int i;
+	const char *p;
+
+	if (!line)
+		return -ENOMSG;
+	*fields = 0;
+	for (line = strchr(line, '\n') + 1; *line; line = p + 1) {
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (!strncmp(line, names[i].name, strlen(names[i].name)))
+				*fields |= names[i].bit;
+		p = strchr(line, '\n');
+		if (!p)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * The per-queue counters "ethtool -S DEV" shows (rx_queue_N_packets,
+ * _bytes, _drops), for queues below max.  Returns how many queues it
+ * listed.
+ */
+int trss_ethtool_queue_stats(const struct trss_dev *dev, __u64 *packets,
+			     __u64 *bytes, __u64 *drops, unsigned int max)
+{
+	unsigned long long val;
+	unsigned int q, nr = 0;
+	char what[16], *out;
+	const char *line;
+	int ret;
+
+	out = malloc(65536);
+	if (!out)
+		return -ENOMEM;
+	ret = trss_ethtool(out, 65536, "-S %s", dev->name);
+	if (ret) {
+		free(out);
+		return ret < 0 ? ret : -EIO;
+	}
+	memset(packets, 0, max * sizeof(*packets));
+	memset(bytes, 0, max * sizeof(*bytes));
+	memset(drops, 0, max * sizeof(*drops));
+	for (line = out; line; line = strchr(line, '\n')) {
+		while (*line == '\n')
+			line++;
+		if (sscanf(line, " rx_queue_%u_%15[a-z]: %llu", &q, what,
+			   &val) != 3 || q >= max)
+			continue;
+		if (!strcmp(what, "packets"))
+			packets[q] = val;
+		else if (!strcmp(what, "bytes"))
+			bytes[q] = val;
+		else if (!strcmp(what, "drops"))
+			drops[q] = val;
+		if (q + 1 > nr)
+			nr = q + 1;
+	}
+	free(out);
+	return nr;
+}
+
+/* ethtool netlink: the RSS context dump */
+
+#define TRSS_NL_BUF	32768
+
+struct trss_nl_req {
+	struct nlmsghdr nlh;
+	struct genlmsghdr genl;
+	__u8 attrs[256];
+};
+
+static struct nlattr *nl_put(struct nlmsghdr *nlh, __u16 type,
+			     const void *data, size_t len)
+{
+	struct nlattr *nla = (struct nlattr *)((__u8 *)nlh +
+					       NLMSG_ALIGN(nlh->nlmsg_len));
+
+	nla->nla_type = type;
+	nla->nla_len = NLA_HDRLEN + len;
+	if (len)
+		memcpy((__u8 *)nla + NLA_HDRLEN, data, len);
+	nlh->nlmsg_len = NLMSG_ALIGN(nlh->nlmsg_len) + NLA_ALIGN(nla->nla_len);
+	return nla;
+}
+
+static int nl_send(int fd, struct nlmsghdr *nlh)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	if (sendto(fd, nlh, nlh->nlmsg_len, 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Iterate over the top-level attributes of a generic netlink message */
+#define nl_for_each_attr(nla, nlh, rem)					\
+	for (nla = (struct nlattr *)((__u8 *)NLMSG_DATA(nlh) + GENL_HDRLEN), \
+	     rem = (int)(nlh)->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;	\
+	     rem >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&		\
+	     nla->nla_len <= rem;						\
+	     rem -= NLA_ALIGN(nla->nla_len),				\
+	     nla = (struct nlattr *)((__u8 *)nla + NLA_ALIGN(nla->nla_len)))
+
+static void *nl_data(struct nlattr *nla)
+{
+	return (__u8 *)nla + NLA_HDRLEN;
+}
+
+static int nl_family(int fd, const char *name, __u8 *buf)
+{
+	struct trss_nl_req req = {
+		.nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN),
+		.nlh.nlmsg_type = GENL_ID_CTRL,
+		.nlh.nlmsg_flags = NLM_F_REQUEST,
+		.nlh.nlmsg_seq = 1,
+		.genl.cmd = CTRL_CMD_GETFAMILY,
+		.genl.version = 1,
+	};
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nlattr *nla;
+	ssize_t n;
+	int rem, err;
+
+	nl_put(&req.nlh, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
+	err = nl_send(fd, &req.nlh);
+	if (err)
+		return err;
+	n = recv(fd, buf, TRSS_NL_BUF, 0);
+	if (n < 0)
+		return -errno;
+	if (!NLMSG_OK(nlh, n))
+		return -EPROTO;
+	if (nlh->nlmsg_type == NLMSG_ERROR)
+		return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error ?: -EPROTO;
+	nl_for_each_attr(nla, nlh, rem)
+		if (nla->nla_type == CTRL_ATTR_FAMILY_ID)
+			return *(__u16 *)nl_data(nla);
+	return -ENOENT;
+}
+
+static void rss_dump_one(struct nlmsghdr *nlh, __u32 *id,
+			 struct trss_rss *rss)
+{
+	struct nlattr *nla;
+	size_t len;
+	int rem;
+
+	*id = 0;
+	if (rss)
+		memset(rss, 0, sizeof(*rss));
+	nl_for_each_attr(nla, nlh, rem) {
+		len = nla->nla_len - NLA_HDRLEN;
+		switch (nla->nla_type) {
+		case ETHTOOL_A_RSS_CONTEXT:
+			*id = *(__u32 *)nl_data(nla);
+			break;
+		case ETHTOOL_A_RSS_HFUNC:
+			if (rss)
+				rss->hfunc = *(__u32 *)nl_data(nla);
+			break;
+		case ETHTOOL_A_RSS_INPUT_XFRM:
+			if (rss)
+				rss->input_xfrm = *(__u32 *)nl_data(nla);
+			break;
+		case ETHTOOL_A_RSS_INDIR:
+			if (rss)
+				memcpy(rss->indir, nl_data(nla),
+				       len < sizeof(rss->indir) ?
+				       len : sizeof(rss->indir));
+			break;
+		case ETHTOOL_A_RSS_HKEY:
+			if (rss)
+				memcpy(rss->key, nl_data(nla),
+				       len < sizeof(rss->key) ?
+				       len : sizeof(rss->key));
+			break;
+		}
+	}
+}
+
+int trss_rss_dump(int ifindex, __u32 start_context, __u32 *ids,
+		  struct trss_rss *rss, unsigned int max)
+{
+	struct trss_nl_req req = {
+		.nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN),
+		.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.nlh.nlmsg_seq = 2,
+		.genl.cmd = ETHTOOL_MSG_RSS_GET,
+		.genl.version = ETHTOOL_GENL_VERSION,
+	};
+	__u32 dev_index = ifindex;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	unsigned int nr = 0;
+	int fd, family, ret;
+	bool done = false;
+	__u8 *buf;
+	ssize_t n;
+
+	buf = malloc(TRSS_NL_BUF);
+	if (!buf)
+		return -ENOMEM;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	family = nl_family(fd, ETHTOOL_GENL_NAME, buf);
+	if (family < 0) {
+		ret = family;
+		goto out;
+	}
+
+	req.nlh.nlmsg_type = family;
+	nest = nl_put(&req.nlh, ETHTOOL_A_RSS_HEADER | NLA_F_NESTED, NULL, 0);
+	nl_put(&req.nlh, ETHTOOL_A_HEADER_DEV_INDEX, &dev_index,
+	       sizeof(dev_index));
+	nest->nla_len = (__u8 *)&req + req.nlh.nlmsg_len - (__u8 *)nest;
+	if (start_context)
+		nl_put(&req.nlh, ETHTOOL_A_RSS_START_CONTEXT, &start_context,
+		       sizeof(start_context));
+	ret = nl_send(fd, &req.nlh);
+	if (ret)
+		goto out;
+
+	while (!done) {
+		n = recv(fd, buf, TRSS_NL_BUF, 0);
+		if (n < 0) {
+			ret = -errno;
+			goto out;
+		}
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				done = true;
+				break;
+			}
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				ret = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+				goto out;
+			}
+			if (nlh->nlmsg_type != family)
+				continue;
+			if (nr == max) {
+				ret = -ENOSPC;
+				goto out;
+			}
+			rss_dump_one(nlh, &ids[nr], rss ? &rss[nr] : NULL);
+			nr++;
+		}
+	}
+	ret = nr;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ret;
+}
+
+/* eBPF steering program */
+
+int trss_bpf_steering_prog(__u32 queue)
+{
+	struct bpf_insn insns[] = {
+		/* r0 = queue; return r0 */
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = (__s32)queue },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	static const char license[] = "GPL";
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (__u64)(unsigned long)insns;
+	attr.insn_cnt = ARRAY_SIZE(insns);
+	attr.license = (__u64)(unsigned long)license;
+	fd = syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	return fd < 0 ? -errno : fd;
+}
+
+/* ntuple flow rules */
+
+int trss_rule_ins(const struct trss_dev *dev, struct ethtool_rx_flow_spec *fs,
+		  __u32 rss_context)
+{
+	struct ethtool_rxnfc nfc = {
+		.cmd = ETHTOOL_SRXCLSRLINS,
+		.fs = *fs,
+		.rss_context = rss_context,
+	};
+	int err;
+
+	err = trss_ethtool_ioctl(dev, &nfc);
+	if (!err)
+		fs->location = nfc.fs.location;
+	return err;
+}
+
+int trss_rule_del(const struct trss_dev *dev, __u32 location)
+{
+	struct ethtool_rxnfc nfc = {
+		.cmd = ETHTOOL_SRXCLSRLDEL,
+		.fs.location = location,
+	};
+
+	return trss_ethtool_ioctl(dev, &nfc);
+}
+
+int trss_rule_get(const struct trss_dev *dev, __u32 location,
+		  struct ethtool_rx_flow_spec *fs, __u32 *rss_context)
+{
+	struct ethtool_rxnfc nfc = {
+		.cmd = ETHTOOL_GRXCLSRULE,
+		.fs.location = location,
+	};
+	int err;
+
+	err = trss_ethtool_ioctl(dev, &nfc);
+	if (err)
+		return err;
+	*fs = nfc.fs;
+	if (rss_context)
+		*rss_context = nfc.rss_context;
+	return 0;
+}
+
+int trss_rule_count(const struct trss_dev *dev, __u32 *data)
+{
+	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_GRXCLSRLCNT };
+	int err;
+
+	err = trss_ethtool_ioctl(dev, &nfc);
+	if (err)
+		return err;
+	if (data)
+		*data = nfc.data;
+	return nfc.rule_cnt;
+}
+
+int trss_rule_all(const struct trss_dev *dev, __u32 *locs, __u32 rule_cnt)
+{
+	struct ethtool_rxnfc *nfc;
+	int err;
+
+	nfc = calloc(1, sizeof(*nfc) + (size_t)rule_cnt * sizeof(__u32));
+	if (!nfc)
+		return -ENOMEM;
+	nfc->cmd = ETHTOOL_GRXCLSRLALL;
+	nfc->rule_cnt = rule_cnt;
+	err = trss_ethtool_ioctl(dev, nfc);
+	if (!err) {
+		if (nfc->rule_cnt > rule_cnt) {
+			err = -EPROTO;
+		} else {
+			memcpy(locs, nfc->rule_locs,
+			       nfc->rule_cnt * sizeof(__u32));
+			err = nfc->rule_cnt;
+		}
+	}
+	free(nfc);
+	return err;
+}
+
+/* Device counters */
+
+int trss_ethtool_stat(const struct trss_dev *dev, const char *name,
+		      __u64 *val)
+{
+	unsigned long long v;
+	size_t len = strlen(name);
+	const char *line;
+	char *out;
+	int ret;
+
+	out = malloc(65536);
+	if (!out)
+		return -ENOMEM;
+	ret = trss_ethtool(out, 65536, "-S %s", dev->name);
+	if (ret) {
+		free(out);
+		return ret < 0 ? ret : -EIO;
+	}
+	ret = -ENOENT;
+	for (line = out; line; line = strchr(line, '\n')) {
+		while (*line == '\n' || *line == ' ' || *line == '\t')
+			line++;
+		if (strncmp(line, name, len) || line[len] != ':')
+			continue;
+		if (sscanf(line + len + 1, " %llu", &v) == 1) {
+			*val = v;
+			ret = 0;
+		}
+		break;
+	}
+	free(out);
+	return ret;
+}
+
+/*
+ * What "ip -j -s link show dev DEV" prints: one object whose "stats64"
+ * holds an "rx" and a "tx" object of plain numbers.
+ */
+int trss_link_stat(const struct trss_dev *dev, const char *dir,
+		   const char *name, __u64 *val)
+{
+	char out[8192], key[64];
+	unsigned long long v;
+	const char *p, *end;
+	int ret;
+
+	ret = trss_run(out, sizeof(out), "ip -j -s link show dev %s",
+		       dev->name);
+	if (ret)
+		return ret < 0 ? ret : -EIO;
+	p = strstr(out, "\"stats64\":{");
+	if (!p)
+		return -ENOMSG;
+	snprintf(key, sizeof(key), "\"%s\":{", dir);
+	p = strstr(p, key);
+	if (!p)
+		return -ENOMSG;
+	end = strchr(p, '}');
+	snprintf(key, sizeof(key), "\"%s\":", name);
+	p = strstr(p, key);
+	if (!p || !end || p > end)
+		return -ENOENT;
+	if (sscanf(p + strlen(key), "%llu", &v) != 1)
+		return -ENOMSG;
+	*val = v;
+	return 0;
 }

@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <netinet/in.h>
 #include <sys/uio.h>
 #include <linux/types.h>
@@ -38,6 +39,19 @@
 #endif
 #ifndef RXH_XFRM_SYM_OR_XOR
 #define RXH_XFRM_SYM_OR_XOR	0x02
+#endif
+#ifndef RXH_XFRM_NO_CHANGE
+#define RXH_XFRM_NO_CHANGE	0xff
+#endif
+
+/* include/linux/ethtool.h: kernel-internal, the bits of ETH_SS_RSS_HASH_FUNCS */
+#define TRSS_HASH_NO_CHANGE	0
+#define TRSS_HASH_TOP		(1 << 0)
+#define TRSS_HASH_XOR		(1 << 1)
+#define TRSS_HASH_CRC32		(1 << 2)
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
 #ifndef __printf
@@ -247,5 +261,109 @@ __u32 trss_flow_hash(const struct trss_flow *flow, const __u8 *key,
 unsigned int trss_indir_queue(const __u32 *indir, __u32 hash);
 int trss_ms_vectors_load(const char *path, __u8 *key,
 			 struct trss_ms_vector *vec, unsigned int max);
+
+/* Random numbers: a test seeds them and logs the seed, so a failure replays */
+__u32 trss_random(__u64 *state);
+void trss_random_bytes(__u64 *state, void *buf, size_t len);
+void trss_flow_randomize(struct trss_flow *flow, __u64 *state);
+
+/*
+ * Reading into the caller's buffers: readv() (read() for one buffer) on
+ * whichever attached queue has a frame.  Returns the bytes read (vnet header included) and the
+ * queue, 0 on timeout.
+ */
+ssize_t trss_recv_iov(struct trss_dev *dev, const struct iovec *iov,
+		      int iovcnt, int *queue, int timeout_ms);
+
+/*
+ * ethtool through SIOCETHTOOL on the device, so that the kernel's own
+ * errno comes back (the ethtool binary refuses some bad requests itself).
+ */
+struct trss_rss {
+	__u32 indir[TRSS_INDIR_SIZE];
+	__u8 key[TRSS_RSS_KEY_LEN];
+	__u8 hfunc;		/* TRSS_HASH_* bits */
+	__u8 input_xfrm;	/* RXH_XFRM_* */
+};
+
+/*
+ * One ETHTOOL_SRSSH request; trss_rss_req_init() makes it change nothing.
+ * The sizes go to the kernel as they are, to test its checks: indir_size
+ * 0 asks for the default table (context 0) or deletes the context.
+ */
+struct trss_rss_req {
+	__u32 context;		/* 0, an ID or ETH_RXFH_CONTEXT_ALLOC; out: ID */
+	__u32 indir_size;	/* entries at indir, or ETH_RXFH_INDIR_NO_CHANGE */
+	const __u32 *indir;
+	__u32 key_size;		/* bytes at key, 0: no change */
+	const __u8 *key;
+	__u8 hfunc;		/* TRSS_HASH_NO_CHANGE: no change */
+	__u8 input_xfrm;	/* RXH_XFRM_NO_CHANGE: no change */
+};
+
+int trss_ethtool_ioctl(const struct trss_dev *dev, void *cmd);
+int trss_rx_rings(const struct trss_dev *dev);
+int trss_rss_get(const struct trss_dev *dev, __u32 context,
+		 struct trss_rss *rss);
+void trss_rss_req_init(struct trss_rss_req *req, __u32 context);
+int trss_rss_set(const struct trss_dev *dev, struct trss_rss_req *req);
+int trss_rxfh_fields_get(const struct trss_dev *dev, __u32 context,
+			 __u32 flow_type, __u64 *fields);
+int trss_rxfh_fields_set(const struct trss_dev *dev, __u32 context,
+			 __u32 flow_type, __u64 fields);
+
+/*
+ * The ethtool binary (TRSS_ETHTOOL in the environment, else "ethtool"),
+ * run as trss_run() runs a command, and parsers for what it prints.
+ */
+__printf(3, 4) int trss_ethtool(char *out, size_t size, const char *fmt, ...);
+int trss_ethtool_parse_rss(const char *out, struct trss_rss *rss,
+			   unsigned int *indir_size, unsigned int *key_size);
+int trss_ethtool_parse_fields(const char *out, __u64 *fields);
+int trss_ethtool_queue_stats(const struct trss_dev *dev, __u64 *packets,
+			     __u64 *bytes, __u64 *drops, unsigned int max);
+
+/*
+ * RSS contexts of a device as the ethtool netlink dump lists them
+ * (ETHTOOL_MSG_RSS_GET, NLM_F_DUMP; context 0 carries no context
+ * attribute and is reported as 0).  Fills ids[] and, when rss is not NULL,
+ * rss[] in dump order; returns the number of contexts.
+ */
+int trss_rss_dump(int ifindex, __u32 start_context, __u32 *ids,
+		  struct trss_rss *rss, unsigned int max);
+
+/*
+ * A steering program for TUNSETSTEERINGEBPF (BPF_PROG_TYPE_SOCKET_FILTER,
+ * loaded with the bpf() syscall) that returns queue for every frame.
+ * Returns the program fd.
+ */
+int trss_bpf_steering_prog(__u32 queue);
+
+/*
+ * ntuple flow rules through SIOCETHTOOL, so that the kernel's errno comes
+ * back as it is.  Masks in fs->m_u and fs->m_ext follow the kernel
+ * convention: a set bit is compared (the ethtool binary inverts them).
+ * trss_rule_ins() returns the location the kernel chose in fs->location;
+ * trss_rule_count() returns the rule count and the table size (with
+ * RX_CLS_LOC_SPECIAL when special locations are supported) in *data;
+ * trss_rule_all() the number of locations written to locs.
+ */
+int trss_rule_ins(const struct trss_dev *dev, struct ethtool_rx_flow_spec *fs,
+		  __u32 rss_context);
+int trss_rule_del(const struct trss_dev *dev, __u32 location);
+int trss_rule_get(const struct trss_dev *dev, __u32 location,
+		  struct ethtool_rx_flow_spec *fs, __u32 *rss_context);
+int trss_rule_count(const struct trss_dev *dev, __u32 *data);
+int trss_rule_all(const struct trss_dev *dev, __u32 *locs, __u32 rule_cnt);
+
+/*
+ * One counter of "ethtool -S DEV" by name, and one of the device's
+ * statistics as "ip -s link" prints them (dir "rx" or "tx", name as in
+ * its JSON output: "packets", "dropped"...).
+ */
+int trss_ethtool_stat(const struct trss_dev *dev, const char *name,
+		      __u64 *val);
+int trss_link_stat(const struct trss_dev *dev, const char *dir,
+		   const char *name, __u64 *val);
 
 #endif /* __TUN_RSS_LIB_H */
