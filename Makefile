@@ -4,8 +4,8 @@
 #                   patched kernel, show RSS at work on a tap
 #   make check      all tests; ends with "N passed, N failed, N skipped"
 #
-# Other targets: deps fetch assemble kernel tools vm x86 series unit kunit
-# selftests clean distclean.  See README.md.
+# Other targets: deps fetch assemble kernel tools vm x86 series bench
+# clean distclean.  See README.md.
 
 SHELL		:= /bin/bash
 TOP		:= $(CURDIR)
@@ -19,7 +19,7 @@ KMAKE_UM	= $(MAKE) -s -C $(TREE) O=$(KOBJ_UM) ARCH=um CC="ccache gcc" -j$(JOBS)
 KMAKE_X86	= $(MAKE) -s -C $(TREE) O=$(KOBJ_X86) ARCH=x86_64 CC="ccache gcc" -j$(JOBS)
 
 .PHONY: all demo check deps fetch assemble kernel tools vm x86 series \
-	unit kunit selftests clean distclean
+	bench clean distclean
 
 all: demo
 
@@ -35,7 +35,7 @@ assemble: fetch
 kernel: assemble
 	@scripts/kconfig.sh um $(KOBJ_UM) $(TOP)/config/uml.config
 	@echo "kernel: building UML (ccache in $(CCACHE_DIR))"
-	@$(KMAKE_UM) linux
+	@flock $(B)/.kbuild-um.lock $(KMAKE_UM) linux
 	@echo "kernel: $(KOBJ_UM)/linux"
 
 tools: fetch
@@ -51,6 +51,10 @@ x86: assemble
 
 series: assemble
 	@scripts/series.sh
+
+# Per-frame cost tables (userspace harness; see bench/RESULTS.md)
+bench: fetch
+	@scripts/bench.sh
 
 demo: kernel tools
 	@scripts/demo.sh

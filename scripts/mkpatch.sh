@@ -20,13 +20,15 @@ done
 # git diff --no-index names the sides a/a/FILE and b/b/FILE: drop the
 # scratch directory level so the patch applies with -p1 in a kernel tree.
 sed -i -E 's@^diff --git a/a/(\S+) b/b/(\S+)$@diff --git a/\1 b/\2@; s@^--- a/a/@--- a/@; s@^\+\+\+ b/b/@+++ b/@' "$tmp/diff"
-(cd "$tmp" && git apply --stat diff > stat)
+(cd "$tmp" && git apply --stat diff | sed "s/ *$//" > stat)
 {
 	echo "From: $(git -C "$top" config user.name) <$(git -C "$top" config user.email)>"
 	echo "Date: $(date -R)"
 	echo "Subject: [PATCH] $(head -n1 "$top/$msg")"
 	echo
 	tail -n +3 "$top/$msg"
+	echo
+	echo "Signed-off-by: $(git -C "$top" config user.name) <$(git -C "$top" config user.email)>"
 	echo "---"
 	cat "$tmp/stat"
 	echo

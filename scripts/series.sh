@@ -27,7 +27,7 @@ while read -r first rest; do
 				mkdir -p "$(dirname "$f")"; cp "$top/$f" "$f"; git add -f "$f"
 			done
 		done
-		git commit -q -F "$top/kernel-patches/$msg"
+		git commit -q -s -F "$top/kernel-patches/$msg"
 	else
 		git am -q --whitespace=nowarn "$top/kernel-patches/$first" ||
 			{ echo "series: $first does not apply" >&2; exit 1; }

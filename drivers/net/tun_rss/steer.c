@@ -22,7 +22,10 @@ void tun_rss_parse_skb(struct tun_rss_flow *fl, const struct sk_buff *skb,
 		       bool l2)
 {
 	unsigned int len = min_t(unsigned int, skb->len, TUN_RSS_PARSE_MAX);
-	u8 buf[TUN_RSS_PARSE_MAX];
+	/* Only used for non-linear headers: don't pay for zeroing it
+	 * (CONFIG_INIT_STACK_ALL_ZERO) on every frame.
+	 */
+	u8 buf[TUN_RSS_PARSE_MAX] __uninitialized;
 	const u8 *data;
 
 	data = skb_header_pointer(skb, 0, len, buf);

@@ -177,11 +177,15 @@ def plot(cases, order, path, title):
     # The engine's own rows stand out from the baselines.
     engine = ["/table/" in c or c.startswith(("select/rss", "cls/"))
               for c in names]
-    fig, axes = plt.subplots(1, 2, figsize=(14, 0.42 * len(names) + 1.8),
-                             sharey=True)
-    for ax, key, label in ((axes[0], "ns", "ns per frame (median; whiskers min..max; log)"),
-                           (axes[1], "ir", "instructions per frame "
-                                           "(callgrind, log)")):
+    panels = [(k, label) for k, label in
+              (("ns", "ns per frame (median; whiskers min..max; log)"),
+               ("ir", "instructions per frame (callgrind, log)"))
+              if any(k in cases[c] for c in names)]
+    fig, axes = plt.subplots(1, len(panels), squeeze=False, sharey=True,
+                             figsize=(7 * len(panels),
+                                      0.42 * len(names) + 1.8))
+    axes = axes[0]
+    for ax, (key, label) in zip(axes, panels):
         vals = [cases[c].get(key, 0) for c in names]
         bars = ax.barh(range(len(names)), vals, color=col,
                        edgecolor=["black" if e else "none" for e in engine])

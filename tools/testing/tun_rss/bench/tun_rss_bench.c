@@ -872,7 +872,7 @@ int main(int argc, char **argv)
 			       100 * (hi - lo) / med, run[i]->what);
 	}
 #ifdef TUN_RSS_BENCH_NO_CLS
-	if (!argc || optind == argc)
+	if (optind == argc)
 		printf(tsv ? "skip\tclassifier: %s\n" :
 			     "skipped: classifier: %s\n",
 		       TUN_RSS_BENCH_NO_CLS);
