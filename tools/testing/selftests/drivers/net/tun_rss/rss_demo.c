@@ -80,6 +80,81 @@ static unsigned int check_rss(struct trss_dev *dev,
 	return good;
 }
 
+/*
+ * Flow rules: a port to a dedicated queue, a subnet to an RSS context
+ * spread over queues 0-1, and a drop rule.  A quarter of the flows each.
+ */
+static int rules_demo(struct trss_dev *dev, const struct trss_flow *flows)
+{
+	unsigned int i, q, sent[4] = {}, right[4] = {}, drops;
+	struct trss_flow *rf = calloc(NR_FLOWS, sizeof(*rf));
+	struct trss_batch b = {};
+	int bad = 0;
+
+	for (i = 0; i < NR_FLOWS; i++) {
+		rf[i] = flows[i];
+		if (rf[i].dport == 5000 || rf[i].dport == 9)
+			rf[i].dport = 10;
+		if (i % 4 == 0)
+			rf[i].dport = 5000;
+		else if (i % 4 == 1)	/* 10.1.0.0/16 */
+			rf[i].daddr.v4.s_addr = htonl(0x0a010000 + i);
+		else if (i % 4 == 2)
+			rf[i].dport = 9;
+	}
+	run("ethtool -X tap0 context new equal 2");
+	run("ethtool -N tap0 flow-type udp4 dst-port 5000 action 3");
+	run("ethtool -N tap0 flow-type udp4 dst-ip 10.1.0.0 m 0.0.255.255 context 1 action 0");
+	run("ethtool -N tap0 flow-type udp4 dst-port 9 action -1");
+	run("ethtool -n tap0");
+
+	if (trss_batch_run(dev, rf, NR_FLOWS, 1, 1000, &b)) {
+		free(rf);
+		return 1;
+	}
+	for (i = 0; i < NR_FLOWS; i++) {
+		q = i % 4;
+		sent[q]++;
+		switch (q) {
+		case 0:
+			right[q] += b.flow[i].queue == 3;
+			break;
+		case 1:
+			right[q] += b.flow[i].queue == 0 || b.flow[i].queue == 1;
+			break;
+		case 2:
+			right[q] += b.flow[i].queue < 0;
+			break;
+		default:
+			right[q] += b.flow[i].queue >= 0;
+		}
+	}
+	printf("\nflow rules: %u flows sent, %u received, %u not delivered\n",
+	       b.sent, b.received, b.lost);
+	printf("  queue  frames\n");
+	for (q = 0; q < dev->nr_queues; q++)
+		printf("  %5u  %6u\n", q, b.queue_frames[q]);
+	trss_batch_free(&b);
+	free(rf);
+
+	trss_run(out, sizeof(out),
+		 "ethtool -S tap0 | awk '/rx_ntuple_drops/ { print $2 }'");
+	drops = strtoul(out, NULL, 10);
+	printf("  udp dst-port 5000 -> queue 3:        %u/%u flows\n", right[0], sent[0]);
+	printf("  10.1.0.0/16 -> context 1 (queues 0-1): %u/%u flows\n", right[1], sent[1]);
+	printf("  udp dst-port 9 -> drop:              %u/%u flows, rx_ntuple_drops %u\n",
+	       right[2], sent[2], drops);
+	printf("  everything else delivered:           %u/%u flows\n", right[3], sent[3]);
+	for (q = 0; q < 4; q++)
+		bad |= right[q] != sent[q];
+	bad |= drops != sent[2];
+
+	run("ethtool -K tap0 ntuple off");
+	run("ethtool -K tap0 ntuple on");
+	run("ethtool -X tap0 context 1 delete");
+	return bad;
+}
+
 static const char *report_name(unsigned int t)
 {
 	static const char * const names[] = {
@@ -143,8 +218,11 @@ int main(void)
 	run("ethtool -X tap0 weight 0 1 1 2");
 	spread(&dev, flows, "RSS, weight 0 1 1 2");
 
-	printf("\n== Hash report (rxhash on, 20-byte little-endian vnet header) ==\n");
+	printf("\n== ntuple flow rules (lowest location wins, before RSS) ==\n");
 	run("ethtool -X tap0 equal 4");
+	bad |= rules_demo(&dev, flows);
+
+	printf("\n== Hash report (rxhash on, 20-byte little-endian vnet header) ==\n");
 	run("ethtool -K tap0 rxhash on");
 	printf("\n  %-34s %5s  %-10s %-6s %-10s %s\n", "flow (TCP)", "queue",
 	       "hash", "type", "expected", "");
