@@ -18,6 +18,7 @@
  * the caller publishes it with RCU and frees it as a unit.
  */
 
+#include <linux/array_size.h>
 #include <linux/build_bug.h>
 #include <linux/errno.h>
 #include <linux/export.h>
@@ -39,7 +40,7 @@ static_assert(sizeof(struct tun_rss_cls_key) == 16 * sizeof(u32));
  * Far beyond any rule table the glue keeps (TUN_RSS_MAX_RULES); keeps the
  * bucket count, at most four per rule, within a u32.
  */
-#define TUN_RSS_CLS_MAX_RULES	(1U << 24)
+#define TUN_RSS_CLS_MAX_RULES	BIT(24)
 
 /**
  * struct tun_rss_cls_group - the rules that share one mask (a tuple)
@@ -447,64 +448,79 @@ EXPORT_SYMBOL_GPL(tun_rss_rule_from_fs);
 void tun_rss_cls_key_from_flow(struct tun_rss_cls_key *k,
 			       const struct tun_rss_flow *fl)
 {
-	memset(k, 0, sizeof(*k));
+	bool ip = fl->flags & TUN_RSS_F_IP;
+	bool l4 = fl->flags & TUN_RSS_F_L4;
+	unsigned int i;
+
+	/*
+	 * Every field is written rather than the key zeroed first: this
+	 * runs per frame, and a 64-byte memset() is a rep stos on x86.
+	 */
 	memcpy(k->h_dest, fl->h_dest, sizeof(k->h_dest));
 	memcpy(k->h_source, fl->h_source, sizeof(k->h_source));
 	k->h_proto = fl->h_proto;
-	if (fl->flags & TUN_RSS_F_VLAN)
-		k->vlan_tci = fl->vlan_tci;
+	k->vlan_tci = fl->flags & TUN_RSS_F_VLAN ? fl->vlan_tci : 0;
+	k->l3 = ip ? fl->l3 : 0;
+	k->l4proto = ip ? fl->l4proto : 0;
+	k->tos = ip ? fl->tos : 0;
+	k->l4ok = l4;
+	for (i = 0; i < ARRAY_SIZE(k->saddr); i++) {
+		/* IPv4 addresses are in word 0 only. */
+		bool addr = ip && (fl->l3 == 6 || !i);
 
-	if (fl->flags & TUN_RSS_F_IP) {
-		k->l3 = fl->l3;
-		k->l4proto = fl->l4proto;
-		k->tos = fl->tos;
-		if (fl->l3 == 4) {
-			k->saddr[0] = fl->saddr[0];
-			k->daddr[0] = fl->daddr[0];
-		} else {
-			memcpy(k->saddr, fl->saddr, sizeof(k->saddr));
-			memcpy(k->daddr, fl->daddr, sizeof(k->daddr));
-		}
+		k->saddr[i] = addr ? fl->saddr[i] : 0;
+		k->daddr[i] = addr ? fl->daddr[i] : 0;
 	}
-
-	if (fl->flags & TUN_RSS_F_L4) {
-		k->l4ok = 1;
-		k->sport = fl->sport;
-		k->dport = fl->dport;
-		k->l4_4bytes = fl->l4_4bytes;
-	}
+	k->sport = l4 ? fl->sport : 0;
+	k->dport = l4 ? fl->dport : 0;
+	k->l4_4bytes = l4 ? fl->l4_4bytes : 0;
+	memset(k->pad, 0, sizeof(k->pad));
 }
 EXPORT_SYMBOL_GPL(tun_rss_cls_key_from_flow);
 
 /*
- * Multiply and xorshift a word at a time, then avalanche: the keys of a
- * group often differ in a few bits of one word (a port, the last byte of
- * an address), and the bucket is taken from the low bits.
+ * Word @j of @grp's mask applied to @k.  Keys are read where they are, a
+ * word at a time: no copy on the stack, which the kernel may zero first.
  */
-static u32 tun_rss_cls_hash(const u32 *w, u32 n, u32 seed)
+static u32 tun_rss_cls_word(const struct tun_rss_cls_group *grp,
+			    const struct tun_rss_cls_key *k, u32 j)
+{
+	u32 w;
+
+	memcpy(&w, (const u8 *)k + grp->word[j] * sizeof(u32), sizeof(w));
+	return w & grp->mask[j];
+}
+
+/*
+ * Multiply and xorshift a word at a time, then once more: the keys of a
+ * group often differ in a few bits of one or two words (a port, the last
+ * byte of an address, which a little-endian load puts in the top bits),
+ * and the bucket is taken from the low bits.  On such key sets (hosts,
+ * subnets, ports, host and port) linear probing stays at the 1.5 probes
+ * of a random hash at half load.
+ */
+static u32 tun_rss_cls_hash(const struct tun_rss_cls_group *grp,
+			    const struct tun_rss_cls_key *k, u32 seed)
 {
 	u32 h = seed;
-	u32 i;
+	u32 j;
 
-	for (i = 0; i < n; i++) {
-		h = (h ^ w[i]) * 0x9e3779b1;
+	for (j = 0; j < grp->nwords; j++) {
+		h = (h ^ tun_rss_cls_word(grp, k, j)) * 0x9e3779b1;
 		h ^= h >> 16;
 	}
-	h ^= h >> 16;
-	h *= 0x7feb352d;
-	h ^= h >> 15;
 	h *= 0x846ca68b;
-	h ^= h >> 16;
+	h ^= h >> 15;
 	return h;
 }
 
 /*
- * The bucket holding masked key @w of @grp, or the empty bucket where it
+ * The bucket holding @k masked by @grp, or the empty bucket where it
  * would go.  The tables are at most half full: the probe ends.
  */
 static u32 tun_rss_cls_probe(const struct tun_rss_cls *cls,
 			     const struct tun_rss_cls_group *grp,
-			     const u32 *w, u32 hash)
+			     const struct tun_rss_cls_key *k, u32 hash)
 {
 	u32 i = hash & grp->slot_mask;
 
@@ -518,8 +534,9 @@ static u32 tun_rss_cls_probe(const struct tun_rss_cls *cls,
 		if (s->hash != hash)
 			continue;
 		key = cls->keys[s->rule - 1];
-		for (j = 0; j < grp->nwords && key[j] == w[j]; j++)
-			;
+		for (j = 0; j < grp->nwords; j++)
+			if (key[j] != tun_rss_cls_word(grp, k, j))
+				break;
 		if (j == grp->nwords)
 			break;
 	}
@@ -575,7 +592,7 @@ static void tun_rss_cls_group_init(struct tun_rss_cls *cls,
 				   struct tun_rss_cls_group *grp,
 				   u32 start, u32 end, u32 slot)
 {
-	u32 mask[TUN_RSS_CLS_WORDS], key[TUN_RSS_CLS_WORDS];
+	u32 mask[TUN_RSS_CLS_WORDS];
 	u32 i, j, hash, s;
 
 	memcpy(mask, &cls->rules[start].mask, sizeof(mask));
@@ -594,11 +611,12 @@ static void tun_rss_cls_group_init(struct tun_rss_cls *cls,
 	 * table can never win over the one there, and is left out.
 	 */
 	for (i = start; i < end; i++) {
-		memcpy(key, &cls->rules[i].key, sizeof(key));
+		const struct tun_rss_cls_key *k = &cls->rules[i].key;
+
+		hash = tun_rss_cls_hash(grp, k, cls->seed);
+		s = tun_rss_cls_probe(cls, grp, k, hash);
 		for (j = 0; j < grp->nwords; j++)
-			cls->keys[i][j] = key[grp->word[j]] & grp->mask[j];
-		hash = tun_rss_cls_hash(cls->keys[i], grp->nwords, cls->seed);
-		s = tun_rss_cls_probe(cls, grp, cls->keys[i], hash);
+			cls->keys[i][j] = tun_rss_cls_word(grp, k, j);
 		if (cls->slots[s].rule)
 			continue;
 		cls->slots[s].hash = hash;
@@ -701,13 +719,11 @@ EXPORT_SYMBOL_GPL(tun_rss_cls_free);
 const struct tun_rss_rule *tun_rss_cls_lookup(const struct tun_rss_cls *cls,
 					      const struct tun_rss_cls_key *k)
 {
-	u32 key[TUN_RSS_CLS_WORDS], w[TUN_RSS_CLS_WORDS];
 	const struct tun_rss_rule *best = NULL;
-	u32 g, j, s;
+	u32 g, s;
 
 	if (!cls)
 		return NULL;
-	memcpy(key, k, sizeof(key));
 
 	for (g = 0; g < cls->ngroups; g++) {
 		const struct tun_rss_cls_group *grp = &cls->groups[g];
@@ -717,11 +733,8 @@ const struct tun_rss_rule *tun_rss_cls_lookup(const struct tun_rss_cls *cls,
 		if (best && grp->min_loc > best->location)
 			break;
 
-		for (j = 0; j < grp->nwords; j++)
-			w[j] = key[grp->word[j]] & grp->mask[j];
-		s = tun_rss_cls_probe(cls, grp, w,
-				      tun_rss_cls_hash(w, grp->nwords,
-						       cls->seed));
+		s = tun_rss_cls_probe(cls, grp, k,
+				      tun_rss_cls_hash(grp, k, cls->seed));
 		if (!cls->slots[s].rule)
 			continue;
 		r = &cls->rules[cls->slots[s].rule - 1];

@@ -174,7 +174,7 @@ u16 tun_rss_ctx_queue(const struct tun_rss_ctx *ctx, u32 hash,
  * @sport: L4 source port
  * @dport: L4 destination port
  * @l4_4bytes: first four bytes of the L4 header (the SPI for AH and ESP)
- * @pad: always zero: keys are hashed and compared as 16 u32 words
+ * @pad: always zero: keys are read as 16 u32 words
  *
  * A rule's key and mask, and the key of a parsed frame, all have this
  * layout: a frame matches a rule when (frame key & mask) == rule key.

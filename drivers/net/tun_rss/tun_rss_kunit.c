@@ -2645,7 +2645,9 @@ static u32 tun_rss_tpick(struct rnd_state *rnd, u32 n)
 	return prandom_u32_state(rnd) % n;
 }
 
-#define TUN_RSS_TPICK(rnd, pool) (pool)[tun_rss_tpick(rnd, ARRAY_SIZE(pool))]
+/* A random element of array @pool, expanded once outside sizeof() */
+#define TUN_RSS_TPICK(rnd, pool) \
+	(pool)[tun_rss_tpick(rnd, sizeof(pool) / sizeof((pool)[0]))]
 
 static __be32 tun_rss_tl4bytes(struct rnd_state *rnd)
 {
@@ -2920,8 +2922,10 @@ static void tun_rss_tflow_for(struct rnd_state *rnd,
 	case TCP_V6_FLOW:
 	case UDP_V6_FLOW:
 	case SCTP_V6_FLOW:
-		if (fl->l3 != (v6 ? 6 : 4))
-			memset(fl->saddr, 0, sizeof(fl->saddr) * 2);
+		if (fl->l3 != (v6 ? 6 : 4)) {
+			memset(fl->saddr, 0, sizeof(fl->saddr));
+			memset(fl->daddr, 0, sizeof(fl->daddr));
+		}
 		fl->flags &= ~(TUN_RSS_F_FRAG | TUN_RSS_F_TRUNC);
 		fl->flags |= TUN_RSS_F_IP | TUN_RSS_F_L4;
 		fl->l3 = v6 ? 6 : 4;
@@ -2950,8 +2954,10 @@ static void tun_rss_tflow_for(struct rnd_state *rnd,
 	case IPV4_USER_FLOW:
 		hu4 = &fs->h_u.usr_ip4_spec;
 		mu4 = &fs->m_u.usr_ip4_spec;
-		if (fl->l3 != 4)
-			memset(fl->saddr, 0, sizeof(fl->saddr) * 2);
+		if (fl->l3 != 4) {
+			memset(fl->saddr, 0, sizeof(fl->saddr));
+			memset(fl->daddr, 0, sizeof(fl->daddr));
+		}
 		fl->flags |= TUN_RSS_F_IP;
 		fl->l3 = 4;
 		fl->h_proto = htons(ETH_P_IP);
@@ -3041,7 +3047,7 @@ static unsigned int tun_rss_cls_random_set(struct kunit *test,
 	struct tun_rss_cls *cls;
 	struct tun_rss_flow fl;
 	s64 got, want_key, want_fs;
-	u32 *perm, ctx, seed;
+	u32 *perm, ctx, seed, tmp;
 	u8 *frame;
 
 	tpl = kunit_kcalloc(test, nmasks, sizeof(*tpl), GFP_KERNEL);
@@ -3072,7 +3078,9 @@ static unsigned int tun_rss_cls_random_set(struct kunit *test,
 		perm[i] = i;
 	for (i = nrules - 1; i > 0; i--) {
 		j = tun_rss_tpick(rnd, i + 1);
-		swap(perm[i], perm[j]);
+		tmp = perm[i];
+		perm[i] = perm[j];
+		perm[j] = tmp;
 	}
 
 	for (i = 0; i < nrules; i++) {
@@ -3122,7 +3130,8 @@ static unsigned int tun_rss_cls_random_set(struct kunit *test,
 		want_fs = tun_rss_tref_fs(fs, nrules, &fl);
 		matched += want_fs >= 0;
 		if (got != want_key || got != want_fs) {
-			KUNIT_FAIL(test, "%u rules, %u masks, seed %#x, frame %u (flags %#x l3 %u proto %u): location %lld, key reference %lld, spec reference %lld",
+			KUNIT_FAIL(test,
+				   "%u rules, %u masks, seed %#x, frame %u (flags %#x l3 %u proto %u): location %lld, key reference %lld, spec reference %lld",
 				   nrules, nmasks, seed, i, fl.flags, fl.l3,
 				   fl.l4proto, got, want_key, want_fs);
 			fails++;

@@ -21,10 +21,4 @@
 #define min_t(type, a, b)	min((type)(a), (type)(b))
 #define max_t(type, a, b)	max((type)(a), (type)(b))
 
-#define swap(a, b) do {						\
-	__typeof__(a) __tmp = (a);					\
-	(a) = (b);							\
-	(b) = __tmp;							\
-} while (0)
-
 #endif

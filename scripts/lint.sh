@@ -1,0 +1,68 @@
+#!/bin/bash
+# make lint: what netdev would run on the series, as TAP lines.
+#  - scripts/checkpatch.pl --strict --codespell on every patch of
+#    `make series` (run first) and on every new file
+#  - scripts/kernel-doc -none on the new C files and headers
+#  - the ethtool YNL spec loads and validates against its schema
+#  - the x86_64 W=1 + sparse compile of the touched objects (make x86)
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=$top/build
+T=$B/linux
+n=0 fail=0
+res() {	# ok|fail description [details-file]
+	n=$((n + 1))
+	if [ "$1" = ok ]; then
+		echo "ok $n - $2"
+	else
+		fail=1
+		echo "not ok $n - $2"
+		[ -n "${3:-}" ] && sed 's/^/# /' "$3" | head -n 40
+	fi
+}
+out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
+dict=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
+cp_args=(--strict --quiet --codespell --codespellfile "$dict" --show-types)
+
+if "$top/scripts/series.sh" > "$out/series" 2>&1; then
+	res ok "make series: exports and applies with git am to a fresh base"
+else
+	res fail "make series" "$out/series"
+fi
+for p in "$B"/series/out/0*.patch; do
+	case $p in *0000-cover-letter*) continue ;; esac
+	(cd "$T" && scripts/checkpatch.pl "${cp_args[@]}" "$p") > "$out/cp" 2>&1
+	if grep -qE '^(ERROR|WARNING|CHECK)' "$out/cp"; then
+		res fail "checkpatch --strict: $(basename "$p")" "$out/cp"
+	else
+		res ok "checkpatch --strict: $(basename "$p")"
+	fi
+done
+
+kfiles=$(cd "$top" && git ls-files 'drivers/net/tun_rss/*.[ch]' 'net/ethtool/*.[ch]')
+for f in $kfiles; do
+	(cd "$T" && scripts/kernel-doc -none -Wall "$f") > "$out/kd" 2>&1
+	if [ -s "$out/kd" ]; then
+		res fail "kernel-doc: $f" "$out/kd"
+	else
+		res ok "kernel-doc: $f"
+	fi
+done
+
+if (cd "$T/tools/net/ynl" && python3 -c '
+import sys
+from lib import SpecFamily
+SpecFamily(sys.argv[1])' "$T/Documentation/netlink/specs/ethtool.yaml") > "$out/ynl" 2>&1; then
+	res ok "YNL spec ethtool.yaml validates"
+else
+	res fail "YNL spec ethtool.yaml validates" "$out/ynl"
+fi
+
+if "$top/scripts/x86-check.sh" > "$out/x86" 2>&1; then
+	res ok "x86_64 W=1 C=1: $(tail -n1 "$out/x86" | sed 's/^x86: //')"
+else
+	grep -v '^  [A-Z]' "$out/x86" > "$out/x86.short"
+	res fail "x86_64 W=1 C=1 compile of the touched objects" "$out/x86.short"
+fi
+echo "1..$n"
+exit $fail
