@@ -19,7 +19,7 @@ KMAKE_UM	= $(MAKE) -s -C $(TREE) O=$(KOBJ_UM) ARCH=um CC="ccache gcc" -j$(JOBS)
 KMAKE_X86	= $(MAKE) -s -C $(TREE) O=$(KOBJ_X86) ARCH=x86_64 CC="ccache gcc" -j$(JOBS)
 
 .PHONY: all demo check deps fetch assemble kernel tools vm x86 series \
-	bench clean distclean
+	lint bench clean distclean
 
 all: demo
 
@@ -51,6 +51,10 @@ x86: assemble
 
 series: assemble
 	@scripts/series.sh
+
+# checkpatch, kernel-doc, YNL spec and x86 W=1/sparse on the series
+lint: assemble
+	@scripts/lint.sh
 
 # Per-frame cost tables (userspace harness; see bench/RESULTS.md)
 bench: fetch

@@ -31,7 +31,8 @@ else
 fi
 for p in "$B"/series/out/0*.patch; do
 	case $p in *0000-cover-letter*) continue ;; esac
-	(cd "$T" && scripts/checkpatch.pl "${cp_args[@]}" "$p") > "$out/cp" 2>&1
+	(cd "$T" && scripts/checkpatch.pl "${cp_args[@]}" "$p") 2>&1 |
+		python3 "$top/scripts/checkpatch-filter.py" > "$out/cp"
 	if grep -qE '^(ERROR|WARNING|CHECK)' "$out/cp"; then
 		res fail "checkpatch --strict: $(basename "$p")" "$out/cp"
 	else

@@ -150,9 +150,6 @@ static int tun_rss_rule_check_action(struct tun_rss *rss,
 					       r->queue, n);
 			return -EINVAL;
 		}
-		/* A rule may send frames to context 0 before its first use */
-		if (!r->ctx && !tun_rss_ctx0(rss, dev))
-			return -ENOMEM;
 		return 0;
 	default:
 		return 0;
@@ -222,6 +219,13 @@ int tun_rss_rule_insert(struct tun_rss *rss, struct net_device *dev,
 		NL_SET_ERR_MSG_FMT_MOD(extack, "rule location %u in use", loc);
 		return -EEXIST;
 	}
+
+	/* A rule may send frames to context 0 before its first use; only
+	 * create it once the rule is known to go in.
+	 */
+	if (e.rule.action == TUN_RSS_ACT_CTX && !e.rule.ctx &&
+	    !tun_rss_ctx0(rss, dev))
+		return -ENOMEM;
 
 	e.rule.location = loc;
 	e.fs = *fs;

@@ -16,7 +16,7 @@
  * @l2: the frame starts with an Ethernet header (tap)
  *
  * A VLAN tag the stack keeps out of band (hardware-accelerated tag) is
- * reported as if it were in the frame.
+ * the outermost one, and is reported as the flow's tag.
  */
 void tun_rss_parse_skb(struct tun_rss_flow *fl, const struct sk_buff *skb,
 		       bool l2)
@@ -31,7 +31,10 @@ void tun_rss_parse_skb(struct tun_rss_flow *fl, const struct sk_buff *skb,
 	data = skb_header_pointer(skb, 0, len, buf);
 	tun_rss_parse(fl, data ? data : buf, data ? len : 0, l2,
 		      skb->protocol);
-	if (skb_vlan_tag_present(skb) && !(fl->flags & TUN_RSS_F_VLAN)) {
+	if (skb_vlan_tag_present(skb)) {
+		/* The stack keeps the outermost tag out of band; any tag
+		 * in the frame is an inner one.
+		 */
 		fl->flags |= TUN_RSS_F_VLAN;
 		fl->vlan_tci = htons(skb_vlan_tag_get(skb));
 	}
