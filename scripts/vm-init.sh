@@ -18,8 +18,10 @@ ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
 mount -t tmpfs shm /dev/shm
-mount -t tmpfs tmp /tmp
-mount -t tmpfs run /run
+# A fresh /tmp and /run, unless this checkout lives there (a clone in /tmp
+# would vanish under the tmpfs): then the host's are used as they are.
+case "$run" in /tmp/*) ;; *) mount -t tmpfs tmp /tmp ;; esac
+case "$run" in /run/*) ;; *) mount -t tmpfs run /run ;; esac
 mount -t debugfs debugfs /sys/kernel/debug
 ip link set lo up
 
