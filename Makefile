@@ -4,7 +4,7 @@
 #                   patched kernel, show RSS at work on a tap
 #   make check      all tests; ends with "N passed, N failed, N skipped"
 #
-# Other targets: deps fetch assemble kernel tools vm x86 series bench
+# Other targets: deps fetch assemble kernel tools vm x86 series lint fuzz bench
 # clean distclean.  See README.md.
 
 SHELL		:= /bin/bash
@@ -19,7 +19,7 @@ KMAKE_UM	= $(MAKE) -s -C $(TREE) O=$(KOBJ_UM) ARCH=um CC="ccache gcc" -j$(JOBS)
 KMAKE_X86	= $(MAKE) -s -C $(TREE) O=$(KOBJ_X86) ARCH=x86_64 CC="ccache gcc" -j$(JOBS)
 
 .PHONY: all demo check deps fetch assemble kernel tools vm x86 series \
-	lint bench clean distclean
+	lint fuzz bench clean distclean
 
 all: demo
 
@@ -55,6 +55,10 @@ series: assemble
 # checkpatch, kernel-doc, YNL spec and x86 W=1/sparse on the series
 lint: assemble
 	@scripts/lint.sh
+
+# libFuzzer targets on the pure engine; FUZZ_SECONDS per target
+fuzz: fetch
+	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),600)
 
 # Per-frame cost tables (userspace harness; see bench/RESULTS.md)
 bench: fetch

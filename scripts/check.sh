@@ -56,12 +56,17 @@ sum_args+=(--label runner "$R/runner.tap")
 
 stage "userspace unit tests (tools/testing/tun_rss)"
 if [ -f "$TREE/tools/testing/tun_rss/Makefile" ]; then
-	make -s -C "$TREE/tools/testing/tun_rss" O="$B/unit" UAPI="$B/uapi/include" run \
+	make -s -C "$TREE/tools/testing/tun_rss" O="$B/unit" UAPI="$B/uapi" run \
 		> "$R/unit.tap" 2> "$R/unit.err"
 	echo "unit: exit $?"; tail -n 3 "$R/unit.tap"
 	cat "$R/unit.err" >&2
 	sum_args+=(--label unit "$R/unit.tap")
 fi
+
+stage "libFuzzer: parser+hash, classifier, configuration (20 s each)"
+"$top/scripts/fuzz.sh" 20 > "$R/fuzz.tap" 2>&1
+echo "fuzz: exit $?"; grep -E '^(not )?ok ' "$R/fuzz.tap"
+sum_args+=(--label fuzz "$R/fuzz.tap")
 
 stage "KUnit (tun_rss_*) in the patched kernel"
 "$top/scripts/vm.sh" -t 300 -a "kunit.enable=1 kunit.filter_glob=tun_rss*" -- true \
