@@ -56,7 +56,7 @@ sum_args+=(--label runner "$R/runner.tap")
 
 stage "userspace unit tests (tools/testing/tun_rss)"
 if [ -f "$TREE/tools/testing/tun_rss/Makefile" ]; then
-	make -s -C "$TREE/tools/testing/tun_rss" O="$B/unit" UAPI="$B/uapi" run \
+	make -s -C "$TREE/tools/testing/tun_rss" O="$B/unit" run \
 		> "$R/unit.tap" 2> "$R/unit.err"
 	echo "unit: exit $?"; tail -n 3 "$R/unit.tap"
 	cat "$R/unit.err" >&2

@@ -2033,15 +2033,17 @@ int trss_bpf_steering_prog(__u32 queue)
 
 /* ntuple flow rules */
 
+/* The flow spec goes byte for byte, padding included, both ways */
 int trss_rule_ins(const struct trss_dev *dev, struct ethtool_rx_flow_spec *fs,
 		  __u32 rss_context)
 {
-	struct ethtool_rxnfc nfc = {
-		.cmd = ETHTOOL_SRXCLSRLINS,
-		.fs = *fs,
-		.rss_context = rss_context,
-	};
+	struct ethtool_rxnfc nfc;
 	int err;
+
+	memset(&nfc, 0, sizeof(nfc));
+	nfc.cmd = ETHTOOL_SRXCLSRLINS;
+	memcpy(&nfc.fs, fs, sizeof(nfc.fs));
+	nfc.rss_context = rss_context;
 
 	err = trss_ethtool_ioctl(dev, &nfc);
 	if (!err)
@@ -2062,16 +2064,16 @@ int trss_rule_del(const struct trss_dev *dev, __u32 location)
 int trss_rule_get(const struct trss_dev *dev, __u32 location,
 		  struct ethtool_rx_flow_spec *fs, __u32 *rss_context)
 {
-	struct ethtool_rxnfc nfc = {
-		.cmd = ETHTOOL_GRXCLSRULE,
-		.fs.location = location,
-	};
+	struct ethtool_rxnfc nfc;
 	int err;
 
+	memset(&nfc, 0, sizeof(nfc));
+	nfc.cmd = ETHTOOL_GRXCLSRULE;
+	nfc.fs.location = location;
 	err = trss_ethtool_ioctl(dev, &nfc);
 	if (err)
 		return err;
-	*fs = nfc.fs;
+	memcpy(fs, &nfc.fs, sizeof(*fs));
 	if (rss_context)
 		*rss_context = nfc.rss_context;
 	return 0;
@@ -2182,3 +2184,206 @@ int trss_link_stat(const struct trss_dev *dev, const char *dir,
 	*val = v;
 	return 0;
 }
+
+/* ---- Added for stress.c (issue 10): device counters and features ---- */
+
+/* Kept with the helpers that need them, so this block stays appended */
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+int trss_link_stats64(int ifindex, struct rtnl_link_stats64 *stats)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct ifinfomsg ifi;
+	} req = {
+		.nlh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)),
+		.nlh.nlmsg_type = RTM_GETLINK,
+		.nlh.nlmsg_flags = NLM_F_REQUEST,
+		.nlh.nlmsg_seq = 1,
+		.ifi.ifi_family = AF_UNSPEC,
+		.ifi.ifi_index = ifindex,
+	};
+	struct nlmsghdr *nlh;
+	struct rtattr *rta;
+	int fd, len, ret;
+	__u8 *buf;
+	ssize_t n;
+
+	buf = malloc(TRSS_NL_BUF);
+	if (!buf)
+		return -ENOMEM;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	ret = nl_send(fd, &req.nlh);
+	if (ret)
+		goto out;
+	n = recv(fd, buf, TRSS_NL_BUF, 0);
+	if (n < 0) {
+		ret = -errno;
+		goto out;
+	}
+	nlh = (struct nlmsghdr *)buf;
+	if (!NLMSG_OK(nlh, n)) {
+		ret = -EPROTO;
+		goto out;
+	}
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		ret = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error ?: -EPROTO;
+		goto out;
+	}
+	ret = -ENOENT;
+	len = IFLA_PAYLOAD(nlh);
+	for (rta = IFLA_RTA(NLMSG_DATA(nlh)); RTA_OK(rta, len);
+	     rta = RTA_NEXT(rta, len)) {
+		if (rta->rta_type != IFLA_STATS64)
+			continue;
+		if (RTA_PAYLOAD(rta) < sizeof(*stats)) {
+			ret = -EPROTO;
+			break;
+		}
+		memcpy(stats, RTA_DATA(rta), sizeof(*stats));
+		ret = 0;
+		break;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ret;
+}
+
+/* Index of a feature name in ETH_SS_FEATURES, or a negative errno */
+static int feature_index(const struct trss_dev *dev, const char *name)
+{
+	/* struct ethtool_sset_info and the one length it returns */
+	__u64 buf[(sizeof(struct ethtool_sset_info) + sizeof(__u32) + 7) / 8] = {};
+	struct ethtool_sset_info *info = (void *)buf;
+	struct ethtool_gstrings *strings;
+	unsigned int count, i;
+	int err;
+
+	info->cmd = ETHTOOL_GSSET_INFO;
+	info->sset_mask = 1ULL << ETH_SS_FEATURES;
+	err = trss_ethtool_ioctl(dev, info);
+	if (err)
+		return err;
+	if (!(info->sset_mask & (1ULL << ETH_SS_FEATURES)))
+		return -EOPNOTSUPP;
+	count = info->data[0];
+
+	strings = calloc(1, sizeof(*strings) + count * ETH_GSTRING_LEN);
+	if (!strings)
+		return -ENOMEM;
+	strings->cmd = ETHTOOL_GSTRINGS;
+	strings->string_set = ETH_SS_FEATURES;
+	strings->len = count;
+	err = trss_ethtool_ioctl(dev, strings);
+	if (!err) {
+		err = -ENOENT;
+		for (i = 0; i < strings->len && i < count; i++) {
+			if (!strncmp((char *)strings->data + i * ETH_GSTRING_LEN,
+				     name, ETH_GSTRING_LEN)) {
+				err = i;
+				break;
+			}
+		}
+	}
+	free(strings);
+	return err;
+}
+
+/* ETHTOOL_GFEATURES with as many blocks as the kernel has */
+static struct ethtool_gfeatures *features_get(const struct trss_dev *dev)
+{
+	struct ethtool_gfeatures head = { .cmd = ETHTOOL_GFEATURES };
+	struct ethtool_gfeatures *gf;
+	int err;
+
+	/* size 0 copies no block and reports how many there are */
+	err = trss_ethtool_ioctl(dev, &head);
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	gf = calloc(1, sizeof(*gf) + head.size * sizeof(gf->features[0]));
+	if (!gf)
+		return NULL;
+	gf->cmd = ETHTOOL_GFEATURES;
+	gf->size = head.size;
+	err = trss_ethtool_ioctl(dev, gf);
+	if (err) {
+		free(gf);
+		errno = -err;
+		return NULL;
+	}
+	return gf;
+}
+
+int trss_feature_get(const struct trss_dev *dev, const char *name, bool *on)
+{
+	struct ethtool_gfeatures *gf;
+	int idx;
+
+	idx = feature_index(dev, name);
+	if (idx < 0)
+		return idx;
+	gf = features_get(dev);
+	if (!gf)
+		return -errno;
+	if ((unsigned int)idx / 32 >= gf->size) {
+		free(gf);
+		return -EPROTO;
+	}
+	*on = gf->features[idx / 32].active >> (idx % 32) & 1;
+	free(gf);
+	return 0;
+}
+
+int trss_feature_set(const struct trss_dev *dev, const char *name, bool on)
+{
+	struct ethtool_gfeatures *gf;
+	struct ethtool_sfeatures *sf;
+	struct ifreq ifr;
+	__u32 bit, words;
+	int idx, ret;
+
+	idx = feature_index(dev, name);
+	if (idx < 0)
+		return idx;
+	gf = features_get(dev);
+	if (!gf)
+		return -errno;
+	words = gf->size;
+	free(gf);
+	if ((unsigned int)idx / 32 >= words)
+		return -EPROTO;
+
+	sf = calloc(1, sizeof(*sf) + words * sizeof(sf->features[0]));
+	if (!sf)
+		return -ENOMEM;
+	sf->cmd = ETHTOOL_SFEATURES;
+	sf->size = words;
+	bit = 1U << (idx % 32);
+	sf->features[idx / 32].valid = bit;
+	sf->features[idx / 32].requested = on ? bit : 0;
+
+	/* Not trss_ethtool_ioctl(): success may be a positive ETHTOOL_F_* */
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev->name);
+	ifr.ifr_data = (void *)sf;
+	ret = ioctl(dev->tx_sock, SIOCETHTOOL, &ifr);
+	free(sf);
+	if (ret < 0)
+		return -errno;
+	if (ret & ETHTOOL_F_UNSUPPORTED)
+		return -EOPNOTSUPP;
+	if (ret & ETHTOOL_F_WISH)
+		return -EAGAIN;
+	return 0;
+}
+
+/* ---- end of stress.c additions ---- */

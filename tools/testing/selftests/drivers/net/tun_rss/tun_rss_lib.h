@@ -366,4 +366,28 @@ int trss_ethtool_stat(const struct trss_dev *dev, const char *name,
 int trss_link_stat(const struct trss_dev *dev, const char *dir,
 		   const char *name, __u64 *val);
 
+/* ---- Added for stress.c (issue 10): device counters and features ---- */
+
+struct rtnl_link_stats64;
+
+/*
+ * The device's 64-bit statistics (RTM_GETLINK, IFLA_STATS64), core drop
+ * counters included: what /sys/class/net/DEV/statistics shows, but read
+ * in the caller's network namespace (sysfs shows the namespace it was
+ * mounted in, not the test's private one).
+ */
+int trss_link_stats64(int ifindex, struct rtnl_link_stats64 *stats);
+
+/*
+ * A feature by its ETH_SS_FEATURES name ("rx-hashing", "ntuple-filters"),
+ * read with ETHTOOL_GFEATURES (active state) and changed with
+ * ETHTOOL_SFEATURES, as "ethtool -k/-K" do.  Setting returns -EOPNOTSUPP
+ * when the device cannot change it, -EAGAIN when the change was accepted
+ * but did not take (ETHTOOL_F_WISH).
+ */
+int trss_feature_get(const struct trss_dev *dev, const char *name, bool *on);
+int trss_feature_set(const struct trss_dev *dev, const char *name, bool on);
+
+/* ---- end of stress.c additions ---- */
+
 #endif /* __TUN_RSS_LIB_H */
