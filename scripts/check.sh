@@ -6,6 +6,8 @@
 #  2. KUnit suites tun_rss_* inside the patched kernel
 #  3. kselftests (drivers/net/tun_rss and the base tree's net/tun) through
 #     the standard kselftest runner inside the patched kernel
+#  4. libFuzzer targets, 20 s each
+# make lint (checkpatch on the exported series etc.) runs on its own.
 # Every VM run also fails on a kernel log splat (scripts/vm.sh).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -7,6 +7,11 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=$top/build
+# One x86 build at a time: two would race on the same object directory.
+if [ -z "${TUNRSS_X86_LOCKED:-}" ]; then
+	mkdir -p "$B"
+	TUNRSS_X86_LOCKED=1 exec flock "$B/.kbuild-x86.lock" "$0" "$@"
+fi
 export CCACHE_DIR=${CCACHE_DIR:-$B/ccache}
 objs=(drivers/net/tun.o net/ethtool/)
 [ -d "$B/linux/drivers/net/tun_rss" ] && objs+=(drivers/net/tun_rss/)

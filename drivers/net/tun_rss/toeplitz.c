@@ -50,18 +50,21 @@ void tun_rss_hkey_expand(struct tun_rss_hkey *hk, const u8 *key)
 }
 EXPORT_SYMBOL_GPL(tun_rss_hkey_expand);
 
-/* Contribution of input bytes i .. i + 3 */
-#define TUN_RSS_T4(hk, in, i)						\
-	((hk)->tbl[(i)][(in)[(i)]] ^ (hk)->tbl[(i) + 1][(in)[(i) + 1]] ^	\
-	 (hk)->tbl[(i) + 2][(in)[(i) + 2]] ^ (hk)->tbl[(i) + 3][(in)[(i) + 3]])
+/* Contribution of input bytes i .. i + 3 (i constant after inlining) */
+static u32 tun_rss_t4(const struct tun_rss_hkey *hk, const u8 *in,
+		      unsigned int i)
+{
+	return hk->tbl[i][in[i]] ^ hk->tbl[i + 1][in[i + 1]] ^
+	       hk->tbl[i + 2][in[i + 2]] ^ hk->tbl[i + 3][in[i + 3]];
+}
 
 /* Two IPv6 addresses */
 static u32 tun_rss_toeplitz32(const struct tun_rss_hkey *hk, const u8 *in)
 {
-	return TUN_RSS_T4(hk, in, 28) ^ TUN_RSS_T4(hk, in, 24) ^
-	       TUN_RSS_T4(hk, in, 20) ^ TUN_RSS_T4(hk, in, 16) ^
-	       TUN_RSS_T4(hk, in, 12) ^ TUN_RSS_T4(hk, in, 8) ^
-	       TUN_RSS_T4(hk, in, 4) ^ TUN_RSS_T4(hk, in, 0);
+	return tun_rss_t4(hk, in, 28) ^ tun_rss_t4(hk, in, 24) ^
+	       tun_rss_t4(hk, in, 20) ^ tun_rss_t4(hk, in, 16) ^
+	       tun_rss_t4(hk, in, 12) ^ tun_rss_t4(hk, in, 8) ^
+	       tun_rss_t4(hk, in, 4) ^ tun_rss_t4(hk, in, 0);
 }
 
 /**
@@ -85,14 +88,14 @@ u32 tun_rss_toeplitz(const struct tun_rss_hkey *hk, const u8 *in,
 	 */
 	switch (len) {
 	case 36:
-		return TUN_RSS_T4(hk, in, 32) ^ tun_rss_toeplitz32(hk, in);
+		return tun_rss_t4(hk, in, 32) ^ tun_rss_toeplitz32(hk, in);
 	case 32:
 		return tun_rss_toeplitz32(hk, in);
 	case 12:
-		return TUN_RSS_T4(hk, in, 8) ^ TUN_RSS_T4(hk, in, 4) ^
-		       TUN_RSS_T4(hk, in, 0);
+		return tun_rss_t4(hk, in, 8) ^ tun_rss_t4(hk, in, 4) ^
+		       tun_rss_t4(hk, in, 0);
 	case 8:
-		return TUN_RSS_T4(hk, in, 4) ^ TUN_RSS_T4(hk, in, 0);
+		return tun_rss_t4(hk, in, 4) ^ tun_rss_t4(hk, in, 0);
 	}
 
 	/* Never index past the tables, whatever a caller passes. */
