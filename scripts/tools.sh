@@ -47,3 +47,7 @@ prepare iproute2 "$B/src/iproute2-6.1.0" "$top/iproute2-patches"
 	install -m755 devlink/devlink "$out/sbin/devlink"
 )
 echo "tools: $("$out/sbin/ethtool" --version), $("$out/sbin/ip" -V)"
+
+# Debian sid's ethtool (7.x), unpacked in build/sid, for the upstream
+# compatibility check of rss_netlink.sh; never fails (build/sid/REASON)
+"$top/scripts/fetch-sid-ethtool.sh"

@@ -1,0 +1,205 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bad input to RSS over ethtool netlink on a multi-queue tap (SPEC §7):
+# every invalid RSS_SET, RSS_CREATE_ACT or RSS_DELETE_ACT gets a precise
+# errno and an extack message naming the offending attribute, changes
+# nothing (hash fields the driver took before refusing a later one are put
+# back) and notifies nothing.
+
+set -u
+
+DIR=$(cd "$(dirname "$0")" && pwd)
+TEST=rss_netlink_bad
+DEV=rssnl1
+source "$DIR/rss_netlink_lib.sh"
+
+# bad OP JSON ERRNO MSG ATTR: refused with ERRNO, the extack message
+# containing MSG and naming ATTR ("" for none); bad_block_* check that
+# none of them changed anything
+bad() {
+	local op=$1 json=$2 errno=$3 msg=$4 attr=$5
+
+	ynl "$op" "{$(hdr)$json}" && { fail "accepted"; return; }
+	echo "$OUT" | grep -q "error: -$errno\$" || fail "want errno $errno: $OUT" || return
+	[ -z "$msg" ] || echo "$OUT" | grep -qF "$msg" || fail "want '$msg': $OUT" || return
+	[ -z "$attr" ] || echo "$OUT" | grep -qF "'bad-attr': '$attr'" ||
+		fail "want bad-attr $attr: $OUT"
+}
+
+t_bad_block_end() {
+	local after
+
+	after=$(snapshot) || fail "$OUT" || return
+	[ "$after" = "$BEFORE" ] || fail "before: $BEFORE" "after: $after"
+}
+
+t_bad_key_len() {
+	bad rss-set ",\"hkey\":\"$(printf '%02x' $(seq 1 39))\"" 22 \
+		"key length (39) mismatch with device key (40)" .hkey
+}
+
+t_bad_indir_queue() {
+	bad rss-set ",\"indir\":\"$(indir_hex 0 4)\"" 22 \
+		"entry 1: queue out of range (4, 4 queues)" .indir
+}
+
+t_bad_indir_size() {
+	bad rss-set ",\"indir\":\"$(indir_hex 0 1 2)\"" 22 \
+		"size (3) mismatch with device indir table (128)" .indir
+}
+
+t_bad_indir_oversize() {
+	bad rss-set ",\"indir\":\"$(indir_hex $(indir_128 0 1) $(indir_128 0 1))\"" 22 \
+		"size (256) mismatch with device indir table (128)" .indir
+}
+
+t_bad_indir_bytes() {
+	bad rss-set ",\"indir\":\"0000000001\"" 22 "indirection table entries are u32" .indir
+}
+
+t_bad_ctx_set() {
+	bad rss-set ",\"context\":42,\"indir\":\"$(indir_hex 1)\"" 2 \
+		"no such RSS context" .context
+}
+
+t_bad_ctx_delete() {
+	bad rss-delete-act ",\"context\":42" 2 "no such RSS context" .context
+}
+
+t_bad_ctx_reset() {
+	bad rss-set ",\"context\":1,\"indir\":\"\"" 22 "can't reset table for a context" .indir
+}
+
+t_bad_delete_noctx() {
+	bad rss-delete-act "" 22 "'miss-type': 'context'" ""
+}
+
+# tun's own check: the driver's message, as for any driver
+t_bad_hfunc() {
+	bad rss-set ",\"hfunc\":2" 95 "tun supports only the Toeplitz hash function" ""
+}
+
+t_bad_hfunc_zero() {
+	bad rss-set ",\"hfunc\":0" 34 "" .hfunc
+}
+
+t_bad_xfrm() {
+	bad rss-set ",\"input-xfrm\":\"sym-or-xor\"" 95 \
+		"input transformation not supported by the device" .input-xfrm
+}
+
+t_bad_xfrm_range() {
+	bad rss-set ",\"input-xfrm\":4" 34 "" .input-xfrm
+}
+
+t_bad_fields() {
+	bad rss-set ",\"flow-hash\":{\"tcp4\":[\"l2da\"]}" 22 "unsupported hash fields" \
+		.flow-hash.tcp4
+}
+
+t_bad_fields_bits() {
+	bad rss-set ",\"flow-hash\":{\"tcp4\":512}" 22 "" .flow-hash.tcp4
+}
+
+# tcp4 reaches the driver first and is taken; udp4 is refused: tcp4 must
+# be put back
+t_bad_fields_rollback() {
+	bad rss-set ",\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"],\"udp4\":[\"l2da\"]}" 22 \
+		"unsupported hash fields" .flow-hash.udp4 || return
+	rss_get 0 || fail "$OUT" || return
+	[ "$(field_of "$GET" '.["flow-hash"].tcp4')" = 240 ] || fail "tcp4 left changed: $GET"
+}
+
+t_bad_fields_sym() {
+	ynl rss-set "{$(hdr),\"input-xfrm\":\"sym-xor\"}" || fail "$OUT" || return
+	bad rss-set ",\"flow-hash\":{\"tcp4\":[\"ip-src\"]}" 22 \
+		"conflict with the symmetric input transformation" .flow-hash.tcp4
+	ynl rss-set "{$(hdr),\"input-xfrm\":0}" || fail "$OUT"
+}
+
+t_bad_create_range() {
+	bad rss-create-act ",\"context\":64" 34 "RSS context ID out of range (max 63)" .context
+}
+
+t_bad_create_busy() {
+	bad rss-create-act ",\"context\":1" 16 "RSS context ID in use" .context
+}
+
+# A tap with no queue attached has nothing to spread over (SPEC §2)
+t_bad_no_queues() {
+	local dev=rssnl2 ret=0
+
+	ip tuntap add dev $dev mode tap multi_queue || { fail "ip tuntap add"; return; }
+	ynl rss-set "{\"header\":{\"dev-name\":\"$dev\"},\"indir\":\"$(indir_hex 0)\"}" &&
+		{ fail "accepted"; ret=1; }
+	if [ $ret = 0 ]; then
+		echo "$OUT" | grep -q "error: -61$" &&
+			echo "$OUT" | grep -qF "cannot read the device's Rx ring count" &&
+			echo "$OUT" | grep -qF "'bad-attr': '.indir'" || { fail "$OUT"; ret=1; }
+	fi
+	ip tuntap del dev $dev mode tap multi_queue
+	return $ret
+}
+
+# Not an RSS_SET attribute: refused by the policy, and the device the
+# header named is released (a leaked reference would hang its removal)
+t_bad_set_start_context() {
+	bad rss-set ",\"start-context\":1" 22 "" .start-context
+}
+
+t_bad_nodev() {
+	ynl rss-set '{"header":{"dev-name":"nosuchdev0"},"indir":""}' && { fail "accepted"; return; }
+	echo "$OUT" | grep -q "error: -19$" || fail "$OUT" || return
+	echo "$OUT" | grep -qF "no device matches name" || fail "$OUT" || return
+	echo "$OUT" | grep -qF "'bad-attr': '.header.dev-name'" || fail "$OUT"
+}
+
+# Refused requests notify nothing; the one change after them does
+t_ntf_errors() {
+	listen_start 9
+	ynl rss-set "{$(hdr),\"hkey\":\"00\"}"
+	ynl rss-set "{$(hdr),\"context\":42,\"indir\":\"$(indir_hex 1)\"}"
+	ynl rss-set "{$(hdr),\"flow-hash\":{\"tcp4\":[\"l2da\"]}}"
+	ynl rss-set "{$(hdr),\"indir\":\"$(indir_hex 3 2 1 0)\"}" || fail "$OUT" || return
+	listen_result
+	[ "$LNTF" = "rss-ntf:0" ] || fail "notifications: '$LNTF'"
+}
+
+# ---- main ----
+
+rss_nl_setup
+
+# Context 1 exists: the requests below name it or a missing one
+if ! ynl rss-create-act "{$(hdr),\"context\":1}"; then
+	echo "Bail out! cannot create RSS context 1: $OUT"
+	exit 1
+fi
+BEFORE=$(snapshot) || BEFORE="snapshot failed: $OUT"
+
+check key_length t_bad_key_len
+check table_entry_past_queues t_bad_indir_queue
+check table_size t_bad_indir_size
+check table_oversize t_bad_indir_oversize
+check table_not_u32 t_bad_indir_bytes
+check unknown_context_set t_bad_ctx_set
+check unknown_context_delete t_bad_ctx_delete
+check reset_of_a_context t_bad_ctx_reset
+check delete_without_context t_bad_delete_noctx
+check hfunc_not_toeplitz t_bad_hfunc
+check hfunc_zero t_bad_hfunc_zero
+check input_xfrm_unsupported t_bad_xfrm
+check input_xfrm_out_of_range t_bad_xfrm_range
+check flow_hash_fields t_bad_fields
+check flow_hash_unknown_bits t_bad_fields_bits
+check flow_hash_partly_applied_is_undone t_bad_fields_rollback
+check flow_hash_not_symmetric t_bad_fields_sym
+check create_id_out_of_range t_bad_create_range
+check create_id_in_use t_bad_create_busy
+check no_such_device t_bad_nodev
+check table_without_queues t_bad_no_queues
+check set_with_a_dump_attribute t_bad_set_start_context
+check nothing_changed t_bad_block_end
+check nothing_notified t_ntf_errors
+
+rss_nl_finish

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tap_hold NAME QUEUES: hold a multi-queue tap with QUEUES attached queues,
+ * up, for a shell test that configures it with other tools (rss_netlink.sh).
+ *
+ * Prints "ready IFINDEX" once the device exists, then serves one command
+ * per line on stdin until EOF, when it removes the device:
+ *
+ *   send N [DPORT]   send N UDP/IPv4 flows (one frame each, DPORT as their
+ *                    destination port if given) through the device's
+ *                    transmit path; print "queues C0 C1 ... lost L": the
+ *                    frames read from each queue, and the frames lost
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tun_rss_lib.h"
+
+#define MAX_FLOWS	4096
+
+static int send_flows(struct trss_dev *dev, unsigned int n, int dport)
+{
+	struct trss_batch batch = {};
+	struct trss_flow *flows;
+	unsigned int i;
+	int err;
+
+	flows = calloc(n, sizeof(*flows));
+	if (!flows)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		trss_flow_init(&flows[i], AF_INET, IPPROTO_UDP, i);
+		if (dport >= 0)
+			flows[i].dport = dport;
+	}
+
+	err = trss_batch_run(dev, flows, n, 1, 1000, &batch);
+	if (!err) {
+		printf("queues");
+		for (i = 0; i < dev->nr_queues; i++)
+			printf(" %u", batch.queue_frames[i]);
+		printf(" lost %u\n", batch.lost);
+	}
+	trss_batch_free(&batch);
+	free(flows);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct trss_dev_opts opts = {};
+	struct trss_dev dev;
+	char line[128];
+	int err;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s NAME QUEUES\n", argv[0]);
+		return 2;
+	}
+	opts.name = argv[1];
+	opts.queues = atoi(argv[2]);
+
+	err = trss_dev_create(&dev, &opts);
+	if (err) {
+		fprintf(stderr, "tap_hold: creating %s: %s\n", argv[1],
+			strerror(-err));
+		return 1;
+	}
+	printf("ready %d\n", dev.ifindex);
+	fflush(stdout);
+
+	while (fgets(line, sizeof(line), stdin)) {
+		unsigned int n;
+		int dport = -1;
+
+		if (sscanf(line, "send %u %d", &n, &dport) >= 1 &&
+		    n && n <= MAX_FLOWS) {
+			err = send_flows(&dev, n, dport);
+			if (err)
+				printf("error %s\n", strerror(-err));
+		} else {
+			printf("error bad command\n");
+		}
+		fflush(stdout);
+	}
+
+	trss_dev_destroy(&dev);
+	return 0;
+}
