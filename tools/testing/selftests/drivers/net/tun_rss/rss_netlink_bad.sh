@@ -27,6 +27,31 @@ bad() {
 		fail "want bad-attr $attr: $OUT"
 }
 
+# steer Q / steer -1: attach or detach tap_hold's steering eBPF program
+steer() {
+	local line
+
+	echo "steer $1" >&"${HOLD[1]}"
+	read -r -t 30 -u "${HOLD[0]}" line || { WHY="# tap_hold: no answer"; return 1; }
+	[ "$line" = ok ] || { WHY="# tap_hold: $line"; return 1; }
+}
+
+# SPEC §3: RSS and a steering eBPF program exclude each other; over
+# netlink the refusal carries tun's extack message.
+t_bad_ebpf_attached() {
+	local before after ret
+
+	before=$(snapshot) || fail "$OUT" || return
+	steer 1 || return 1
+	bad rss-set ",\"indir\":\"$(indir_hex 0 1)\"" 16 \
+		"a steering eBPF program is attached; detach it to configure RSS" ""
+	ret=$?
+	steer -1 || return 1
+	[ $ret = 0 ] || return $ret
+	after=$(snapshot) || fail "$OUT" || return
+	[ "$after" = "$before" ] || fail "before: $before" "after: $after"
+}
+
 t_bad_block_end() {
 	local after
 
@@ -169,6 +194,9 @@ t_ntf_errors() {
 # ---- main ----
 
 rss_nl_setup
+
+# First, on the fresh device (automq, no context: eBPF may attach)
+check ebpf_steering_attached_is_ebusy t_bad_ebpf_attached
 
 # Context 1 exists: the requests below name it or a missing one
 if ! ynl rss-create-act "{$(hdr),\"context\":1}"; then

@@ -6,6 +6,8 @@
  * Prints "ready IFINDEX" once the device exists, then serves one command
  * per line on stdin until EOF, when it removes the device:
  *
+ *   steer Q          attach a steering eBPF program returning queue Q
+ *                    (Q < 0: detach it); print "ok" or "error ..."
  *   send N [DPORT]   send N UDP/IPv4 flows (one frame each, DPORT as their
  *                    destination port if given) through the device's
  *                    transmit path; print "queues C0 C1 ... lost L": the
@@ -15,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/if_tun.h>
 
 #include "tun_rss_lib.h"
 
@@ -80,6 +85,18 @@ int main(int argc, char **argv)
 			err = send_flows(&dev, n, dport);
 			if (err)
 				printf("error %s\n", strerror(-err));
+		} else if (sscanf(line, "steer %d", &dport) == 1) {
+			int prog = dport < 0 ? -1 : trss_bpf_steering_prog(dport);
+
+			if (dport >= 0 && prog < 0)
+				printf("error bpf: %s\n", strerror(-prog));
+			else if (ioctl(dev.fds[0], TUNSETSTEERINGEBPF, &prog))
+				printf("error TUNSETSTEERINGEBPF: %s\n",
+				       strerror(errno));
+			else
+				printf("ok\n");
+			if (prog >= 0)
+				close(prog);
 		} else {
 			printf("error bad command\n");
 		}
