@@ -9,6 +9,21 @@
 
 #include "tun_rss.h"
 
+/* The first TUN_RSS_PARSE_MAX bytes of @skb, copied to @buf only when its
+ * headers are not linear; *@len receives how many bytes there are.
+ */
+static const u8 *tun_rss_skb_head(const struct sk_buff *skb, u8 *buf,
+				  unsigned int *len)
+{
+	const u8 *data;
+
+	*len = min_t(unsigned int, skb->len, TUN_RSS_PARSE_MAX);
+	data = skb_header_pointer(skb, 0, *len, buf);
+	if (!data)
+		*len = 0;
+	return data ?: buf;
+}
+
 /**
  * tun_rss_parse_skb() - parse the headers of an skb
  * @fl: parse result
@@ -21,16 +36,15 @@
 void tun_rss_parse_skb(struct tun_rss_flow *fl, const struct sk_buff *skb,
 		       bool l2)
 {
-	unsigned int len = min_t(unsigned int, skb->len, TUN_RSS_PARSE_MAX);
 	/* Only used for non-linear headers: don't pay for zeroing it
 	 * (CONFIG_INIT_STACK_ALL_ZERO) on every frame.
 	 */
 	u8 buf[TUN_RSS_PARSE_MAX] __uninitialized;
+	unsigned int len;
 	const u8 *data;
 
-	data = skb_header_pointer(skb, 0, len, buf);
-	tun_rss_parse(fl, data ? data : buf, data ? len : 0, l2,
-		      skb->protocol);
+	data = tun_rss_skb_head(skb, buf, &len);
+	tun_rss_parse(fl, data, len, l2, skb->protocol);
 	if (skb_vlan_tag_present(skb)) {
 		/* The stack keeps the outermost tag out of band; any tag
 		 * in the frame is an inner one.
@@ -192,18 +206,12 @@ EXPORT_SYMBOL_GPL(tun_rss_hash_frame);
 void tun_rss_hash_skb(struct tun_rss *rss, const struct sk_buff *skb,
 		      bool l2, struct virtio_net_hdr_v1_hash *hdr)
 {
-	u16 report = VIRTIO_NET_HASH_REPORT_NONE;
-	const struct tun_rss_ctx_rcu *c;
-	struct tun_rss_flow fl;
-	u32 hash = 0;
+	u8 buf[TUN_RSS_PARSE_MAX] __uninitialized;
+	unsigned int len;
+	const u8 *data;
 
-	rcu_read_lock();
-	c = rcu_dereference(rss->ctx[0]);
-	if (c) {
-		tun_rss_parse_skb(&fl, skb, l2);
-		hash = tun_rss_ctx_hash(&c->ctx, &fl, &report);
-	}
-	rcu_read_unlock();
-	tun_rss_vnet_hash_set(hdr, hash, report);
+	/* An out-of-band VLAN tag does not take part in the hash */
+	data = tun_rss_skb_head(skb, buf, &len);
+	tun_rss_hash_frame(rss, data, len, l2, skb->protocol, hdr);
 }
 EXPORT_SYMBOL_GPL(tun_rss_hash_skb);
