@@ -192,7 +192,7 @@ t_delete() {
 t_ntf_ioctl() {
 	local ctx
 
-	listen_start 4
+	listen_start || return
 	"$ETHTOOL" -X "$DEV" equal 3 > /dev/null || fail "ethtool -X equal 3" || return
 	ctx=$("$ETHTOOL" -X "$DEV" context new equal 2 | sed -n 's/^New RSS context is //p')
 	"$ETHTOOL" -X "$DEV" context "$ctx" delete || fail "context $ctx delete" || return

@@ -182,7 +182,7 @@ t_bad_nodev() {
 
 # Refused requests notify nothing; the one change after them does
 t_ntf_errors() {
-	listen_start 9
+	listen_start || return
 	ynl rss-set "{$(hdr),\"hkey\":\"00\"}"
 	ynl rss-set "{$(hdr),\"context\":42,\"indir\":\"$(indir_hex 1)\"}"
 	ynl rss-set "{$(hdr),\"flow-hash\":{\"tcp4\":[\"l2da\"]}}"

@@ -211,27 +211,24 @@ frames_within() {
 
 # ---- a listener on the monitor group, for notifications of other paths ----
 
-listen_start() {	# listen_start SECONDS
-	local ino fd t
+listen_start() {	# listen_start: notifications from now until listen_result
+	local t
 
 	LFILE=$(mktemp)
-	python3 "$YNL_CLI" --spec "$YNL_SPEC" --no-schema --output-json \
-		--subscribe monitor --sleep "$1" > "$LFILE" 2>&1 &
+	python3 "$(dirname "$0")/ynl_listen.py" "$YNL_CLI" "$YNL_SPEC" monitor \
+		> "$LFILE" 2>&1 &
 	LPID=$!
-	# Ready once its genetlink socket has joined a group
-	for ((t = 0; t < 100; t++)); do
-		for fd in /proc/$LPID/fd/*; do
-			ino=$(readlink "$fd" 2>/dev/null | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p')
-			[ -n "$ino" ] || continue
-			awk -v ino="$ino" '$2 == 16 && $4 != "00000000" && $10 == ino { f = 1 }
-				END { exit !f }' /proc/net/netlink && return 0
-		done
+	for ((t = 0; t < 300; t++)); do
+		grep -qx ready "$LFILE" && return 0
+		kill -0 "$LPID" 2> /dev/null || break
 		sleep 0.1
 	done
-	echo "# listener: no group membership seen, going on"
+	kill "$LPID" 2> /dev/null
+	fail "listener did not start: $(cat "$LFILE")"
 }
 
 listen_result() {	# LNTF: "name:context ..." of what the listener saw
+	kill -TERM "$LPID" 2> /dev/null
 	wait "$LPID"
 	LNTF=$(tail -n1 "$LFILE" | jq -r '.[] | select(.msg.header["dev-name"] == "'$DEV'") |
 		"\(.name):\(.msg.context // 0)"' 2>/dev/null | tr '\n' ' ' | sed 's/ $//')
