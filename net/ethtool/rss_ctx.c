@@ -631,9 +631,8 @@ int ethnl_rss_create_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	ret = ethnl_parse_header_dev_get(&req.base, tb[ETHTOOL_A_RSS_HEADER],
-					 genl_info_net(info), info->extack,
-					 true);
+	ret = ethnl_parse_header_dev_get_req(&req.base, tb[ETHTOOL_A_RSS_HEADER],
+					     info, true);
 	if (ret < 0)
 		return ret;
 	dev = req.base.dev;
@@ -758,9 +757,8 @@ int ethnl_rss_delete_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	rss_context = nla_get_u32(id_attr);
 
-	ret = ethnl_parse_header_dev_get(&req, info->attrs[ETHTOOL_A_RSS_HEADER],
-					 genl_info_net(info), info->extack,
-					 true);
+	ret = ethnl_parse_header_dev_get_req(&req, info->attrs[ETHTOOL_A_RSS_HEADER],
+					     info, true);
 	if (ret < 0)
 		return ret;
 	dev = req.dev;
