@@ -1,0 +1,816 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Delegation through a tap fd (SPEC §6): a process holding no capability
+ * configures RSS, flow rules, channels (get) and the rxhash/ntuple
+ * features of a tap by naming one of the tap's queue fds in the ethtool
+ * netlink request header (ETHTOOL_A_HEADER_DEV_FD), and nothing else.
+ *
+ * The fixture sets up, as root in a network namespace of its own, the
+ * VMM's tap (trss0), another tap (trss1) and a tun (trsstun0).  Each
+ * request runs in a child that drops every capability and becomes nobody
+ * (variant "userns": and moves into a new user and network namespace, where
+ * the devices are not even visible), with all the fds inherited.  The
+ * child reports errno and the extack message through shared memory; the
+ * parent, still root, checks them and reads the devices' state back with
+ * privileged gets: a refused request changes nothing, an accepted one
+ * changes exactly what it asked.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_tun.h>
+
+#include "../../../kselftest_harness.h"
+#include "tun_rss_lib.h"
+#include "vmm_nl.h"
+
+#define QUEUES		4U
+#define MAX_CTX		8
+#define OUT_LEN		16384
+
+/* The extack messages of net/ethtool (netlink.c, features.c) */
+#define MSG_NO_DEST	"explicit destination"
+#define MSG_BADF	"not an open file descriptor"
+#define MSG_NO_DEV	"grants control of no device"
+#define MSG_OTHER_DEV	"grants control of another device"
+#define MSG_NOT_DELEG	"operation cannot be delegated"
+#define MSG_DUMP	"do requests only"
+#define MSG_FEATURES	"only rxhash and ntuple"
+
+enum op {
+	OP_RSS_GET,
+	OP_RSS_SET,
+	OP_RSS_CREATE,
+	OP_RSS_DELETE,
+	OP_RSS_DUMP,
+	OP_CHANNELS_GET,
+	OP_CHANNELS_SET,
+	OP_FEATURES_GET,
+	OP_FEATURE_SET,
+	OP_DEBUG_SET,
+	OP_LINKINFO_SET,
+	OP_RULE_ADD,
+	OP_RULE_DEL,
+};
+
+/* One request, as the unprivileged child makes it */
+struct req {
+	enum op op;
+	struct vnl_dev dev;
+	__u32 context;			/* RSS ops, RULE_ADD */
+	__u8 key[TRSS_RSS_KEY_LEN];	/* RSS_SET, RSS_CREATE */
+	__u32 indir[TRSS_INDIR_SIZE];
+	const char *feature;		/* FEATURE_SET */
+	bool on;
+	__u32 value;			/* CHANNELS_SET, DEBUG_SET, RULE_DEL */
+	bool no_dest;			/* write() instead of sendto() */
+	int nl_fd;			/* >= 0: a socket root opened */
+};
+
+/* What came back; in memory shared with the child */
+struct result {
+	int done;			/* the child got as far as the request */
+	int setup_err;
+	int err;
+	char extack[VNL_EXTACK_LEN];
+	struct trss_rss rss;		/* RSS_GET */
+	unsigned int indir_size;
+	__u32 value;			/* context, channels, rule location */
+	bool on;			/* FEATURES_GET */
+};
+
+/* The state the parent compares before and after */
+struct dev_state {
+	struct trss_rss rss0;
+	unsigned int nr_ctx;
+	__u32 ctx[MAX_CTX];
+	struct trss_rss ctx_rss[MAX_CTX];
+	bool rxhash;
+	bool ntuple;
+	bool sg;
+	__u32 channels;
+};
+
+FIXTURE(deleg)
+{
+	struct trss_dev dev;	/* the VMM's tap */
+	struct trss_dev other;	/* another tap */
+	struct trss_dev tun;	/* an IFF_TUN device */
+	struct result *res;
+	struct vnl root;	/* root's socket, for privileged reads */
+	__u64 seed;
+	char out[OUT_LEN];
+};
+
+FIXTURE_VARIANT(deleg)
+{
+	bool userns;
+};
+
+FIXTURE_VARIANT_ADD(deleg, nobody)
+{
+	.userns = false,
+};
+
+FIXTURE_VARIANT_ADD(deleg, userns)
+{
+	.userns = true,
+};
+
+FIXTURE_SETUP(deleg)
+{
+	struct trss_dev_opts opts = {
+		.name = "trss0",
+		.queues = QUEUES,
+		.vnet_hdr = true,
+	};
+
+	self->seed = time(NULL);
+	TH_LOG("seed %llu", (unsigned long long)self->seed);
+	self->res = mmap(NULL, sizeof(*self->res), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(self->res, MAP_FAILED);
+	ASSERT_EQ(trss_netns_private(), 0);
+	ASSERT_EQ(trss_dev_create(&self->dev, &opts), 0);
+	opts.name = "trss1";
+	opts.queues = 2;
+	ASSERT_EQ(trss_dev_create(&self->other, &opts), 0);
+	opts.name = "trsstun0";
+	opts.tun = true;
+	opts.vnet_hdr = false;
+	ASSERT_EQ(trss_dev_create(&self->tun, &opts), 0);
+	ASSERT_EQ(vnl_open(&self->root), 0);
+}
+
+FIXTURE_TEARDOWN(deleg)
+{
+	vnl_close(&self->root);
+	trss_dev_destroy(&self->tun);
+	trss_dev_destroy(&self->other);
+	trss_dev_destroy(&self->dev);
+	munmap(self->res, sizeof(*self->res));
+}
+
+/* In the unprivileged child: make the request, record what came back */
+static int do_req(struct vnl *vnl, const struct req *r, struct result *res)
+{
+	const struct vnl_dev *dev = &r->dev;
+
+	switch (r->op) {
+	case OP_RSS_GET:
+		return vnl_rss_get(vnl, dev, r->context, &res->rss,
+				   &res->indir_size);
+	case OP_RSS_SET:
+		return vnl_rss_set(vnl, dev, r->context, r->key, r->indir,
+				   TRSS_INDIR_SIZE, 0);
+	case OP_RSS_CREATE:
+		return vnl_rss_create(vnl, dev, r->key, r->indir,
+				      TRSS_INDIR_SIZE, &res->value);
+	case OP_RSS_DELETE:
+		return vnl_rss_delete(vnl, dev, r->context);
+	case OP_RSS_DUMP:
+		return vnl_rss_dump(vnl, dev);
+	case OP_CHANNELS_GET:
+		return vnl_channels_get(vnl, dev, &res->value);
+	case OP_CHANNELS_SET:
+		return vnl_channels_set(vnl, dev, r->value);
+	case OP_FEATURES_GET:
+		return vnl_feature_get(vnl, dev, r->feature, &res->on);
+	case OP_FEATURE_SET:
+		return vnl_feature_set(vnl, dev, r->feature, r->on);
+	case OP_DEBUG_SET:
+		return vnl_debug_set(vnl, dev, r->value);
+	case OP_LINKINFO_SET:
+		return vnl_linkinfo_set(vnl, dev, r->value);
+	case OP_RULE_ADD:
+		return vnl_rule_add_udp4_dport(vnl, dev, 4789, r->context, 1,
+					       &res->value);
+	case OP_RULE_DEL:
+		return vnl_rule_del(vnl, dev, r->value);
+	}
+	return -EINVAL;
+}
+
+/*
+ * Run a request in a child holding no capability (variant: in its own
+ * user and network namespace too).  Returns the request's errno; the
+ * extack and replies are in self->res.
+ */
+static int unpriv(struct __test_metadata *_metadata,
+		  FIXTURE_DATA(deleg) *self,
+		  const FIXTURE_VARIANT(deleg) *variant, const struct req *r)
+{
+	struct result *res = self->res;
+	int status;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		struct vnl vnl;
+		int err;
+
+		err = vnl_drop_privileges(variant->userns);
+		if (!err)
+			err = r->nl_fd >= 0 ? vnl_adopt(&vnl, r->nl_fd) :
+					      vnl_open(&vnl);
+		if (err) {
+			res->setup_err = err;
+			_exit(1);
+		}
+		vnl.no_dest = r->no_dest;
+		res->err = do_req(&vnl, r, res);
+		memcpy(res->extack, vnl.extack, sizeof(res->extack));
+		res->done = 1;
+		_exit(0);
+	}
+	EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_EQ(res->setup_err, 0);
+	EXPECT_TRUE(res->done);
+	if (res->err)
+		TH_LOG("op %d: %s, extack \"%s\"", r->op,
+		       strerror(-res->err), res->extack);
+	return res->err;
+}
+
+static void req_init(struct req *r, enum op op, int fd)
+{
+	memset(r, 0, sizeof(*r));
+	r->op = op;
+	r->dev = VNL_DEV_FD(fd);
+	r->nl_fd = -1;
+}
+
+/* A key and a table unlike the device's defaults */
+static void req_rss(FIXTURE_DATA(deleg) *self, struct req *r,
+		    unsigned int queues)
+{
+	unsigned int i;
+
+	trss_random_bytes(&self->seed, r->key, sizeof(r->key));
+	for (i = 0; i < TRSS_INDIR_SIZE; i++)
+		r->indir[i] = trss_random(&self->seed) % queues;
+}
+
+/* Privileged view of a device (root, same netns as the devices) */
+static void state_get(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(deleg) *self, const struct trss_dev *d,
+		      struct dev_state *st)
+{
+	struct vnl_dev dev = VNL_DEV_INDEX(d->ifindex);
+	unsigned int i, n;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	ASSERT_EQ(vnl_rss_get(&self->root, &dev, 0, &st->rss0, &n), 0)
+		TH_LOG("%s", self->root.extack);
+	ret = trss_rss_dump(d->ifindex, 1, st->ctx, st->ctx_rss, MAX_CTX);
+	ASSERT_GE(ret, 0);
+	/* The dump from context 1 still lists context 0 first, or not */
+	for (i = 0; i < (unsigned int)ret; i++) {
+		if (!st->ctx[i])
+			continue;
+		st->ctx[st->nr_ctx] = st->ctx[i];
+		st->ctx_rss[st->nr_ctx++] = st->ctx_rss[i];
+	}
+	ASSERT_EQ(vnl_feature_get(&self->root, &dev, "rx-hashing",
+				  &st->rxhash), 0);
+	ASSERT_EQ(vnl_feature_get(&self->root, &dev, "rx-ntuple-filter",
+				  &st->ntuple), 0);
+	ASSERT_EQ(vnl_feature_get(&self->root, &dev, "tx-scatter-gather",
+				  &st->sg), 0);
+	ASSERT_EQ(vnl_channels_get(&self->root, &dev, &st->channels), 0);
+}
+
+static bool state_eq(const struct dev_state *a, const struct dev_state *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/* Snapshot of every device, taken before a request that must be refused */
+struct snapshot {
+	struct dev_state dev, other, tun;
+};
+
+static void snap(struct __test_metadata *_metadata,
+		 FIXTURE_DATA(deleg) *self, struct snapshot *s)
+{
+	state_get(_metadata, self, &self->dev, &s->dev);
+	state_get(_metadata, self, &self->other, &s->other);
+	state_get(_metadata, self, &self->tun, &s->tun);
+}
+
+static void unchanged(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(deleg) *self, const struct snapshot *before)
+{
+	struct snapshot after;
+
+	snap(_metadata, self, &after);
+	EXPECT_TRUE(state_eq(&before->dev, &after.dev));
+	EXPECT_TRUE(state_eq(&before->other, &after.other));
+	EXPECT_TRUE(state_eq(&before->tun, &after.tun));
+}
+
+/* A refused request: errno, extack text, and nothing changed anywhere */
+static void refused(struct __test_metadata *_metadata,
+		    FIXTURE_DATA(deleg) *self,
+		    const FIXTURE_VARIANT(deleg) *variant,
+		    const struct req *r, int want_err, const char *want_msg)
+{
+	struct snapshot before;
+
+	snap(_metadata, self, &before);
+	EXPECT_EQ(unpriv(_metadata, self, variant, r), want_err);
+	if (want_msg)
+		EXPECT_NE(strstr(self->res->extack, want_msg), NULL)
+			TH_LOG("extack \"%s\", expected \"%s\"",
+			       self->res->extack, want_msg);
+	unchanged(_metadata, self, &before);
+}
+
+/* A context created by root, for the delete tests */
+static __u32 root_ctx(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(deleg) *self, const struct trss_dev *d)
+{
+	struct vnl_dev dev = VNL_DEV_INDEX(d->ifindex);
+	struct req r;
+	__u32 ctx;
+
+	req_rss(self, &r, d->nr_queues);
+	EXPECT_EQ(vnl_rss_create(&self->root, &dev, r.key, r.indir,
+				 TRSS_INDIR_SIZE, &ctx), 0)
+		TH_LOG("%s", self->root.extack);
+	return ctx;
+}
+
+/* ---- own tap fd: every delegatable operation works, fd alone ---- */
+
+TEST_F(deleg, own_fd_rss_get)
+{
+	struct dev_state st;
+	struct req r;
+
+	state_get(_metadata, self, &self->dev, &st);
+	req_init(&r, OP_RSS_GET, self->dev.fds[0]);
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	EXPECT_EQ(self->res->indir_size, (unsigned int)TRSS_INDIR_SIZE);
+	EXPECT_EQ(memcmp(self->res->rss.key, st.rss0.key, TRSS_RSS_KEY_LEN), 0);
+	EXPECT_EQ(memcmp(self->res->rss.indir, st.rss0.indir,
+			 sizeof(st.rss0.indir)), 0);
+}
+
+TEST_F(deleg, own_fd_rss_set)
+{
+	struct dev_state before, after;
+	struct req r;
+
+	state_get(_metadata, self, &self->dev, &before);
+	/* Any queue of the device grants, not only the first */
+	req_init(&r, OP_RSS_SET, self->dev.fds[QUEUES - 1]);
+	req_rss(self, &r, QUEUES);
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	state_get(_metadata, self, &self->dev, &after);
+	EXPECT_EQ(memcmp(after.rss0.key, r.key, TRSS_RSS_KEY_LEN), 0);
+	EXPECT_EQ(memcmp(after.rss0.indir, r.indir, sizeof(r.indir)), 0);
+	/* And nothing else */
+	after.rss0 = before.rss0;
+	EXPECT_TRUE(state_eq(&before, &after));
+}
+
+TEST_F(deleg, own_fd_rss_create_delete)
+{
+	struct dev_state st;
+	struct req r;
+	__u32 ctx;
+
+	req_init(&r, OP_RSS_CREATE, self->dev.fds[1]);
+	req_rss(self, &r, QUEUES);
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	ctx = self->res->value;
+	EXPECT_NE(ctx, 0U);
+	state_get(_metadata, self, &self->dev, &st);
+	ASSERT_EQ(st.nr_ctx, 1U);
+	EXPECT_EQ(st.ctx[0], ctx);
+	EXPECT_EQ(memcmp(st.ctx_rss[0].key, r.key, TRSS_RSS_KEY_LEN), 0);
+	EXPECT_EQ(memcmp(st.ctx_rss[0].indir, r.indir, sizeof(r.indir)), 0);
+
+	req_init(&r, OP_RSS_DELETE, self->dev.fds[0]);
+	r.context = ctx;
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	state_get(_metadata, self, &self->dev, &st);
+	EXPECT_EQ(st.nr_ctx, 0U);
+}
+
+TEST_F(deleg, own_fd_rss_set_context)
+{
+	struct dev_state st;
+	__u32 ctx = root_ctx(_metadata, self, &self->dev);
+	struct req r;
+
+	req_init(&r, OP_RSS_SET, self->dev.fds[0]);
+	r.context = ctx;
+	req_rss(self, &r, QUEUES);
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	state_get(_metadata, self, &self->dev, &st);
+	ASSERT_EQ(st.nr_ctx, 1U);
+	EXPECT_EQ(memcmp(st.ctx_rss[0].key, r.key, TRSS_RSS_KEY_LEN), 0);
+}
+
+TEST_F(deleg, own_fd_channels_get)
+{
+	struct req r;
+
+	req_init(&r, OP_CHANNELS_GET, self->dev.fds[2]);
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	EXPECT_EQ(self->res->value, QUEUES);
+}
+
+TEST_F(deleg, own_fd_features)
+{
+	struct dev_state before, after;
+	struct req r;
+
+	state_get(_metadata, self, &self->dev, &before);
+	req_init(&r, OP_FEATURES_GET, self->dev.fds[0]);
+	r.feature = "rx-ntuple-filter";
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	EXPECT_EQ(self->res->on, before.ntuple);
+
+	/* rxhash: on, then off again; ntuple: flipped, then back */
+	req_init(&r, OP_FEATURE_SET, self->dev.fds[0]);
+	r.feature = "rx-hashing";
+	r.on = !before.rxhash;
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	state_get(_metadata, self, &self->dev, &after);
+	EXPECT_EQ(after.rxhash, !before.rxhash);
+
+	r.feature = "rx-ntuple-filter";
+	r.on = !before.ntuple;
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	state_get(_metadata, self, &self->dev, &after);
+	EXPECT_EQ(after.ntuple, !before.ntuple);
+	EXPECT_EQ(after.sg, before.sg);
+
+	r.on = before.ntuple;
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	r.feature = "rx-hashing";
+	r.on = before.rxhash;
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	state_get(_metadata, self, &self->dev, &after);
+	EXPECT_TRUE(state_eq(&before, &after));
+}
+
+TEST_F(deleg, own_fd_rules)
+{
+	struct req r;
+	__u32 ctx = root_ctx(_metadata, self, &self->dev);
+
+	req_init(&r, OP_RULE_ADD, self->dev.fds[0]);
+	r.context = ctx;
+	if (unpriv(_metadata, self, variant, &r) == -EOPNOTSUPP)
+		SKIP(return, "flow rules over netlink not in vmm_nl yet");
+	ASSERT_EQ(self->res->err, 0);
+	req_init(&r, OP_RULE_DEL, self->dev.fds[0]);
+	r.value = self->res->value;
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+}
+
+/* The fd with the name and index of its own device: still accepted */
+TEST_F(deleg, own_fd_with_own_name)
+{
+	struct req r;
+
+	if (variant->userns)
+		SKIP(return, "the device has no name in the VMM's namespace");
+	req_init(&r, OP_RSS_SET, self->dev.fds[0]);
+	r.dev.name = self->dev.name;
+	r.dev.ifindex = self->dev.ifindex;
+	req_rss(self, &r, QUEUES);
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+}
+
+/* ---- the same set operations without the fd: EPERM ---- */
+
+TEST_F(deleg, no_fd_set_ops)
+{
+	/*
+	 * Without the fd the request names the device and needs
+	 * CAP_NET_ADMIN over the namespace it is sent in: in the VMM's own
+	 * namespace too (it dropped what the new user namespace gave it),
+	 * and the capability check comes before the name lookup.
+	 */
+	int want = -EPERM;
+	__u32 ctx = root_ctx(_metadata, self, &self->dev);
+	struct req r;
+
+	req_init(&r, OP_RSS_SET, -1);
+	r.dev.name = self->dev.name;
+	req_rss(self, &r, QUEUES);
+	refused(_metadata, self, variant, &r, want, NULL);
+
+	r.op = OP_RSS_CREATE;
+	refused(_metadata, self, variant, &r, want, NULL);
+
+	r.op = OP_RSS_DELETE;
+	r.context = ctx;
+	refused(_metadata, self, variant, &r, want, NULL);
+
+	r.op = OP_FEATURE_SET;
+	r.feature = "rx-hashing";
+	r.on = true;
+	refused(_metadata, self, variant, &r, want, NULL);
+	r.feature = "rx-ntuple-filter";
+	r.on = false;
+	refused(_metadata, self, variant, &r, want, NULL);
+
+	r.op = OP_RULE_ADD;
+	r.context = ctx;
+	if (vnl_rule_get(&self->root, &r.dev, 0) != -EOPNOTSUPP)
+		refused(_metadata, self, variant, &r, want, NULL);
+}
+
+/* ---- fds that grant nothing over this device ---- */
+
+/* Another tap's fd naming our tap: refused (plain), our tap unseen (userns) */
+TEST_F(deleg, other_tap_fd)
+{
+	struct req r;
+
+	req_init(&r, OP_RSS_SET, self->other.fds[0]);
+	r.dev.name = self->dev.name;
+	req_rss(self, &r, 2);
+	refused(_metadata, self, variant, &r,
+		variant->userns ? -ENODEV : -EPERM,
+		variant->userns ? NULL : MSG_OTHER_DEV);
+	r.dev.name = NULL;
+	r.dev.ifindex = self->dev.ifindex;
+	if (!variant->userns)
+		refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
+}
+
+/* A tun's fd naming our tap */
+TEST_F(deleg, tun_fd)
+{
+	struct req r;
+
+	if (variant->userns)
+		SKIP(return, "names do not resolve in the VMM's namespace");
+	req_init(&r, OP_RSS_SET, self->tun.fds[0]);
+	r.dev.name = self->dev.name;
+	req_rss(self, &r, QUEUES);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
+	r.op = OP_FEATURE_SET;
+	r.feature = "rx-hashing";
+	r.on = true;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
+}
+
+/* A queue detached with TUNSETQUEUE grants nothing */
+TEST_F(deleg, detached_queue_fd)
+{
+	struct req r;
+
+	ASSERT_EQ(trss_queue_detach(&self->dev, QUEUES - 1), 0);
+	req_init(&r, OP_RSS_SET, self->dev.fds[QUEUES - 1]);
+	req_rss(self, &r, QUEUES - 1);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NO_DEV);
+	r.op = OP_RSS_GET;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NO_DEV);
+	/* Attached again, it grants again */
+	ASSERT_EQ(trss_queue_attach(&self->dev, QUEUES - 1), 0);
+	r.op = OP_RSS_SET;
+	EXPECT_EQ(unpriv(_metadata, self, variant, &r), 0);
+}
+
+/* The fd of a device that was deleted, and of a tun file never attached */
+TEST_F(deleg, deleted_device_fd)
+{
+	struct trss_dev_opts opts = {
+		.name = "trss2",
+		.queues = 1,
+	};
+	struct trss_dev gone;
+	struct req r;
+	int fd;
+
+	ASSERT_EQ(trss_dev_create(&gone, &opts), 0);
+	ASSERT_EQ(trss_run(self->out, OUT_LEN, "ip link del trss2"), 0)
+		TH_LOG("%s", self->out);
+	req_init(&r, OP_RSS_SET, gone.fds[0]);
+	req_rss(self, &r, 1);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NO_DEV);
+	trss_dev_destroy(&gone);
+
+	fd = open("/dev/net/tun", O_RDWR);
+	ASSERT_GE(fd, 0);
+	r.dev.fd = fd;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NO_DEV);
+	close(fd);
+}
+
+/* Files that are not tun files: a pipe, a socket, /dev/null */
+TEST_F(deleg, non_tun_fds)
+{
+	int p[2], sock, null;
+	struct req r;
+
+	ASSERT_EQ(pipe(p), 0);
+	sock = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ASSERT_GE(sock, 0);
+	null = open("/dev/null", O_RDWR);
+	ASSERT_GE(null, 0);
+
+	req_init(&r, OP_RSS_SET, p[0]);
+	req_rss(self, &r, QUEUES);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NO_DEV);
+	r.dev.fd = sock;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NO_DEV);
+	r.dev.fd = null;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NO_DEV);
+	/* A get too: the fd names no device */
+	r.op = OP_RSS_GET;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NO_DEV);
+
+	close(null);
+	close(sock);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* fd numbers not open in the sender's table, or beyond any fd */
+TEST_F(deleg, bad_fd_numbers)
+{
+	struct req r;
+
+	req_init(&r, OP_RSS_SET, 1000);
+	req_rss(self, &r, QUEUES);
+	refused(_metadata, self, variant, &r, -EBADF, MSG_BADF);
+	r.dev.fd = INT_MAX;
+	refused(_metadata, self, variant, &r, -EBADF, MSG_BADF);
+	/* Above INT_MAX the policy refuses the attribute itself */
+	r.dev.fd = -1;
+	r.dev.fd_raw = true;
+	refused(_metadata, self, variant, &r, -EINVAL, NULL);
+	EXPECT_EQ(self->res->extack[0] != '\0', true);
+}
+
+/* The fd of our tap, but the request names another device */
+TEST_F(deleg, fd_names_other_device)
+{
+	struct req r;
+
+	if (variant->userns)
+		SKIP(return, "names do not resolve in the VMM's namespace");
+	req_init(&r, OP_RSS_SET, self->dev.fds[0]);
+	r.dev.name = self->other.name;
+	req_rss(self, &r, 2);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
+	r.dev.name = NULL;
+	r.dev.ifindex = self->other.ifindex;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
+	/* Name and index disagreeing, one of them ours */
+	r.dev.name = self->dev.name;
+	refused(_metadata, self, variant, &r, -ENODEV, NULL);
+	/* Another device's features, with our fd */
+	r.op = OP_FEATURE_SET;
+	r.dev.name = self->other.name;
+	r.dev.ifindex = 0;
+	r.feature = "rx-hashing";
+	r.on = true;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
+}
+
+/* ---- operations that are never delegated, with a valid fd ---- */
+
+TEST_F(deleg, not_delegatable_ops)
+{
+	struct req r;
+
+	req_init(&r, OP_CHANNELS_SET, self->dev.fds[0]);
+	r.value = 1;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_DELEG);
+
+	req_init(&r, OP_DEBUG_SET, self->dev.fds[0]);
+	r.value = 1;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_DELEG);
+
+	req_init(&r, OP_LINKINFO_SET, self->dev.fds[0]);
+	r.value = PORT_TP;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_DELEG);
+
+	/* A feature other than rxhash and ntuple */
+	req_init(&r, OP_FEATURE_SET, self->dev.fds[0]);
+	r.feature = "tx-scatter-gather";
+	r.on = false;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_FEATURES);
+}
+
+/* A dump cannot carry the fd: it would be resolved outside doit */
+TEST_F(deleg, dump_with_fd)
+{
+	struct req r;
+
+	req_init(&r, OP_RSS_DUMP, self->dev.fds[0]);
+	refused(_metadata, self, variant, &r, -EINVAL, MSG_DUMP);
+}
+
+/* write() without a sockaddr_nl: no explicit destination, refused */
+TEST_F(deleg, no_explicit_destination)
+{
+	struct req r;
+
+	req_init(&r, OP_RSS_SET, self->dev.fds[0]);
+	req_rss(self, &r, QUEUES);
+	r.no_dest = true;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NO_DEST);
+	r.op = OP_RSS_GET;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NO_DEST);
+}
+
+/*
+ * A netlink socket opened by root and handed to the unprivileged process
+ * (inherited here; SCM_RIGHTS is the same).  Its network namespace is
+ * root's, where the devices are, whatever namespace the sender is in.
+ * The fd still has to grant: it is looked up in the sender's fd table.
+ * Without it, the capability check is netlink_ns_capable(): the opener of
+ * the socket AND the sender must hold CAP_NET_ADMIN, and the sender does
+ * not, so the socket lends no privilege.
+ */
+TEST_F(deleg, handed_over_socket)
+{
+	struct mnl_socket *nl;
+	struct req r;
+
+	nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	ASSERT_NE(nl, NULL);
+	ASSERT_EQ(mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID), 0);
+	/* Inherited across fork() despite SOCK_CLOEXEC: no exec */
+	req_init(&r, OP_RSS_SET, self->dev.fds[0]);
+	r.nl_fd = mnl_socket_get_fd(nl);
+	req_rss(self, &r, QUEUES);
+	EXPECT_EQ(unpriv(_metadata, self, variant, &r), 0);
+
+	/* With a name only, the device resolves in root's namespace */
+	r.dev.fd = -1;
+	r.dev.name = self->dev.name;
+	req_rss(self, &r, QUEUES);
+	refused(_metadata, self, variant, &r, -EPERM, NULL);
+
+	/* Another tap's fd is still no grant for ours */
+	r.dev.fd = self->other.fds[0];
+	refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
+	mnl_socket_close(nl);
+}
+
+/* ---- the reference client, end to end ---- */
+
+static void run_client(struct __test_metadata *_metadata, const char *args)
+{
+	char dir[PATH_MAX], out[OUT_LEN], *slash;
+	ssize_t n;
+	int ret;
+
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	ASSERT_GT(n, 0);
+	dir[n] = '\0';
+	slash = strrchr(dir, '/');
+	ASSERT_NE(slash, NULL);
+	*slash = '\0';
+	ret = trss_run(out, sizeof(out), "%s/vmm_client --quiet --flows 400 %s",
+		       dir, args);
+	TH_LOG("%s", out);
+	EXPECT_EQ(ret, 0);
+	EXPECT_NE(strstr(out, "vmm_client: PASS"), NULL);
+	EXPECT_NE(strstr(out, "400/400 frames read"), NULL);
+	EXPECT_EQ(strstr(out, "MISMATCH"), NULL);
+}
+
+TEST(vmm_client)
+{
+	run_client(_metadata, "");
+}
+
+TEST(vmm_client_userns)
+{
+	run_client(_metadata, "--userns --queues 8");
+}
+
+TEST_HARNESS_MAIN
