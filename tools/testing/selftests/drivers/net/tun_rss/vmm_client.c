@@ -239,16 +239,15 @@ static int vmm_configure(const int *fds, struct vmm_conf *conf)
 				      &loc);
 	if (err == -EOPNOTSUPP) {
 		/* Not a pass in disguise: said loudly, checked by the tests */
-		printf("vmm: flow rules over netlink not built in, no rule\n");
+		printf("vmm: no flow rules over ethtool netlink in this kernel\n");
 	} else if (err) {
 		vmm_err("FLOW_RULE_ADD: %s%s%s", strerror(-err),
 			vnl.extack[0] ? ": " : "", vnl.extack);
 		goto out;
 	} else {
 		conf->rule = true;
-		if (!quiet)
-			printf("vmm: FLOW_RULE_ADD udp4 dst-port %u -> context %u: location %u\n",
-			       RULE_DPORT, conf->ctx, loc);
+		printf("vmm: FLOW_RULE_ADD udp4 dst-port %u -> context %u: location %u\n",
+		       RULE_DPORT, conf->ctx, loc);
 	}
 
 	/* Read back what the device now has, through the fd as well */

@@ -15,8 +15,10 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/capability.h>
+#include <linux/ethtool.h>
 #include <linux/ethtool_netlink.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -541,23 +543,63 @@ int vnl_linkinfo_set(struct vnl *vnl, const struct vnl_dev *dev, __u8 port)
 	return vnl_xfer(vnl, nlh, vnl->family, NULL, NULL);
 }
 
-/* Flow rules: filled in once the proposed ABI (issue 5) lands */
+/* Flow rules */
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) == VNL_A_FLOW_RULE_LOCATION && data)
+			*(__u32 *)data = mnl_attr_get_u32(attr);
+	return 0;
+}
 
 int vnl_rule_add_udp4_dport(struct vnl *vnl, const struct vnl_dev *dev,
 			    __u16 dport, __u32 context, __u32 queue,
 			    __u32 *location)
 {
-	return -EOPNOTSUPP;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	*location = RX_CLS_LOC_ANY;
+	nlh = eth_req(vnl, buf, VNL_MSG_FLOW_RULE_ADD, VNL_A_FLOW_RULE_HEADER,
+		      dev, 0);
+	mnl_attr_put_u32(nlh, VNL_A_FLOW_RULE_LOCATION, RX_CLS_LOC_ANY);
+	mnl_attr_put_u32(nlh, VNL_A_FLOW_RULE_FLOW_TYPE, UDP_V4_FLOW);
+	nest = mnl_attr_nest_start(nlh, VNL_A_FLOW_RULE_MATCH);
+	mnl_attr_put_u16(nlh, VNL_A_FLOW_MATCH_DST_PORT, htons(dport));
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, VNL_A_FLOW_RULE_ACTION);
+	if (context)
+		mnl_attr_put_u32(nlh, VNL_A_FLOW_ACTION_CONTEXT, context);
+	else
+		mnl_attr_put_u32(nlh, VNL_A_FLOW_ACTION_QUEUE, queue);
+	mnl_attr_nest_end(nlh, nest);
+	return vnl_xfer(vnl, nlh, vnl->family, rule_cb, location);
 }
 
 int vnl_rule_del(struct vnl *vnl, const struct vnl_dev *dev, __u32 location)
 {
-	return -EOPNOTSUPP;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = eth_req(vnl, buf, VNL_MSG_FLOW_RULE_DEL, VNL_A_FLOW_RULE_HEADER,
+		      dev, 0);
+	mnl_attr_put_u32(nlh, VNL_A_FLOW_RULE_LOCATION, location);
+	return vnl_xfer(vnl, nlh, vnl->family, NULL, NULL);
 }
 
 int vnl_rule_get(struct vnl *vnl, const struct vnl_dev *dev, __u32 location)
 {
-	return -EOPNOTSUPP;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = eth_req(vnl, buf, VNL_MSG_FLOW_RULE_GET, VNL_A_FLOW_RULE_HEADER,
+		      dev, 0);
+	mnl_attr_put_u32(nlh, VNL_A_FLOW_RULE_LOCATION, location);
+	return vnl_xfer(vnl, nlh, vnl->family, rule_cb, NULL);
 }
 
 /* Privileges */

@@ -20,10 +20,22 @@
 /* struct nlattr type in the ETHTOOL_A_*_HEADER nest: the delegating fd */
 #define VNL_A_HEADER_DEV_FD	5
 
-/* ETHTOOL_MSG_FLOW_RULE_* (issue 5, proposed ABI), before they land */
-#define VNL_MSG_FLOW_RULE_GET	52
-#define VNL_MSG_FLOW_RULE_ADD	53
-#define VNL_MSG_FLOW_RULE_DEL	54
+/*
+ * Flow rules over ethtool netlink (proposed ABI, not upstream): the
+ * numbers of include/uapi/linux/ethtool_netlink.h, spelled out so that
+ * this builds against headers that predate them.
+ */
+#define VNL_MSG_FLOW_RULE_GET		52	/* ETHTOOL_MSG_FLOW_RULE_GET */
+#define VNL_MSG_FLOW_RULE_ADD		53
+#define VNL_MSG_FLOW_RULE_DEL		54
+#define VNL_A_FLOW_RULE_HEADER		1	/* ETHTOOL_A_FLOW_RULE_* */
+#define VNL_A_FLOW_RULE_LOCATION	2
+#define VNL_A_FLOW_RULE_FLOW_TYPE	3
+#define VNL_A_FLOW_RULE_MATCH		4
+#define VNL_A_FLOW_RULE_ACTION		5
+#define VNL_A_FLOW_MATCH_DST_PORT	11	/* ETHTOOL_A_FLOW_MATCH_* */
+#define VNL_A_FLOW_ACTION_QUEUE		1	/* ETHTOOL_A_FLOW_ACTION_* */
+#define VNL_A_FLOW_ACTION_CONTEXT	2
 
 #define VNL_EXTACK_LEN		256
 
@@ -94,7 +106,9 @@ int vnl_linkinfo_set(struct vnl *vnl, const struct vnl_dev *dev, __u8 port);
 
 /*
  * Flow rules: ntuple rule "flow-type udp4 dst-port PORT" to a queue or,
- * with context != 0, to an RSS context; add returns the location.
+ * with context != 0, to an RSS context, at the first free location
+ * (RX_CLS_LOC_ANY); add returns the location.  Get: 0 when a rule is at
+ * that location.
  */
 int vnl_rule_add_udp4_dport(struct vnl *vnl, const struct vnl_dev *dev,
 			    __u16 dport, __u32 context, __u32 queue,
