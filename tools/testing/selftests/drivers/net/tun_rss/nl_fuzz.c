@@ -37,8 +37,10 @@
  *    empty one; key; hash function; input transform; hash fields, with
  *    tun's AH/ESP/AH+ESP aliasing),
  *    RSS_CREATE_ACT (a new context, the ID the reply names, with what the
- *    request set) and RSS_DELETE_ACT (the context gone); gets change
- *    nothing; the other sets are not modelled and only counted.
+ *    request set), RSS_DELETE_ACT (the context gone), FLOW_RULE_ADD (a
+ *    rule at the location the reply names, every other rule unchanged)
+ *    and FLOW_RULE_DEL (that rule gone); gets change nothing; the other
+ *    sets are not modelled and only counted.
  *
  * Three phases: a privileged sender; an unprivileged one (a child that
  * drops to nobody with no capability) that never names a fd granting
@@ -86,6 +88,10 @@
 #include <linux/ethtool_netlink.h>
 #include <linux/if_tun.h>
 
+#ifndef fallthrough
+#define fallthrough	__attribute__((__fallthrough__))
+#endif
+
 #ifndef __aligned
 #define __aligned(x)	__attribute__((aligned(x)))
 #endif
@@ -95,11 +101,22 @@
 #define NLFZ_MSG_FLOW_RULE_ADD	53
 #define NLFZ_MSG_FLOW_RULE_DEL	54
 #define NLFZ_A_HEADER_DEV_FD	5
+/* ETHTOOL_A_FLOW_RULE_*, _A_FLOW_MATCH_* (value, then mask), _A_FLOW_ACTION_* */
+#define NLFZ_A_RULE_LOCATION	2
+#define NLFZ_A_RULE_FLOW_TYPE	3
+#define NLFZ_A_RULE_MATCH	4
+#define NLFZ_A_RULE_ACTION	5
+#define NLFZ_A_MATCH_MAX	32
+#define NLFZ_A_ACTION_QUEUE	1
+#define NLFZ_A_ACTION_CONTEXT	2
+#define NLFZ_A_ACTION_DROP	3
+#define NLFZ_A_ACTION_WAKE	4
+#define NLFZ_A_ACTION_VF	5
 
 #define REQ_MAX		(80 * 1024)
 #define RBUF_MAX	(128 * 1024)
 #define NR_CTX		256	/* context IDs the state tracks */
-#define NR_RULES	128	/* rules the state tracks (count beyond) */
+#define NR_RULES	512	/* rules the state tracks (count beyond) */
 #define NR_FLOW		(ETHTOOL_A_FLOW_MAX + 1)
 #define FEAT_MAX	1024
 #define MAIN_QUEUES	4
@@ -724,9 +741,18 @@ static int family_resolve(struct nl *nl, struct result *res, struct req *r)
 	return fam.id ? 0 : -ENOENT;
 }
 
+static bool op_is_get(__u8 cmd);
+static bool op_delegatable(__u8 cmd);
+
+/*
+ * Operations an unprivileged sender may not carry out on its own: those
+ * the family flags as needing CAP_NET_ADMIN, and the delegatable ones
+ * that change something (their check moved into the handler).
+ */
 static bool op_admin(__u8 cmd)
 {
-	return fam.op_flags[cmd] & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM);
+	return (fam.op_flags[cmd] & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM)) ||
+	       (op_delegatable(cmd) && !op_is_get(cmd));
 }
 
 /* SPEC §6: what a granting fd lets an unprivileged sender do */
@@ -1046,9 +1072,13 @@ struct gen_opts {
 static __u32 pick_fd(const struct gen_opts *o)
 {
 	unsigned int i, tries;
+	__u32 fd;
 
-	if (chance(8))
-		return interesting_u32();
+	if (chance(8)) {
+		/* Small numbers may well be the taps' queue fds */
+		fd = interesting_u32();
+		return o->granting_fds || pool_dev(fd) < 0 ? fd : (__u32)-1;
+	}
 	for (tries = 0; tries < 16; tries++) {
 		i = rnd(nr_pool);
 		if (o->granting_fds || pool[i].dev < 0)
@@ -1306,6 +1336,119 @@ static void gen_features(struct req *r)
 	nest_end(r, bs);
 }
 
+static __u32 pick_loc(const struct state *s)
+{
+	const struct dev_st *d = &s->dev[DEV_MAIN];
+
+	switch (rnd(8)) {
+	case 0:
+		return RX_CLS_LOC_ANY;
+	case 1:
+		return chance(2) ? RX_CLS_LOC_FIRST : RX_CLS_LOC_LAST;
+	case 2:
+		return clean ? rnd(64) : interesting_u32();
+	case 3:
+		return rnd(64);
+	default:
+		return d->nr_rules ? d->rule[rnd(d->nr_rules < NR_RULES ?
+					   d->nr_rules : NR_RULES)].loc : rnd(8);
+	}
+}
+
+/* Lengths of the match fields, by value attribute (odd numbers) */
+static const __u8 match_len[NLFZ_A_MATCH_MAX + 1] = {
+	[1] = 4, [3] = 4, [5] = 16, [7] = 16, [9] = 2, [11] = 2, [13] = 1,
+	[15] = 1, [17] = 4, [19] = 4, [21] = 6, [23] = 6, [25] = 2, [27] = 2,
+	[29] = 2, [31] = 8,
+};
+
+static void gen_flow_rule(struct req *r, const struct state *s)
+{
+	static const __u32 types[] = {
+		TCP_V4_FLOW, UDP_V4_FLOW, SCTP_V4_FLOW, AH_ESP_V4_FLOW,
+		AH_V4_FLOW, ESP_V4_FLOW, IPV4_USER_FLOW, TCP_V6_FLOW,
+		UDP_V6_FLOW, SCTP_V6_FLOW, AH_ESP_V6_FLOW, IPV6_USER_FLOW,
+		ETHER_FLOW,
+	};
+	unsigned int i, n;
+	size_t off;
+	__u32 ft;
+
+	if (r->cmd != NLFZ_MSG_FLOW_RULE_ADD) {
+		if (!chance(8))
+			put_u32x(r, NLFZ_A_RULE_LOCATION, pick_loc(s));
+		return;
+	}
+	if (!chance(8))
+		put_u32x(r, NLFZ_A_RULE_LOCATION, pick_loc(s));
+	ft = types[rnd(ARRAY_SIZE(types))];
+	if (chance(6))
+		ft |= chance(2) ? FLOW_EXT : FLOW_MAC_EXT;
+	if (chance(6))
+		ft |= FLOW_RSS;
+	if (!clean && chance(10))
+		ft = interesting_u32();
+	if (!chance(16))
+		put_u32x(r, NLFZ_A_RULE_FLOW_TYPE, ft);
+
+	if (!chance(8)) {
+		off = nest_start(r, NLFZ_A_RULE_MATCH);
+		n = rnd(4);
+		for (i = 0; i < n; i++) {
+			__u8 v[16];
+			__u16 a = 1 + 2 * rnd(NLFZ_A_MATCH_MAX / 2);
+			size_t len = match_len[a];
+
+			if (!clean && chance(12))
+				len = rnd(sizeof(v) + 1);
+			trss_random_bytes(&rnd_state, v, sizeof(v));
+			put_attr(r, fz_type(a), v, len);
+			if (chance(2)) {	/* its mask */
+				memset(v, 0xff, sizeof(v));
+				if (chance(3))
+					trss_random_bytes(&rnd_state, v,
+							  sizeof(v));
+				put_attr(r, fz_type(a + 1), v, len);
+			}
+		}
+		if (!clean && chance(8))
+			put_random_attr(r, 1 + rnd(40));
+		nest_end(r, off);
+	}
+
+	if (!chance(8)) {
+		__u32 zero = 0;
+
+		off = nest_start(r, NLFZ_A_RULE_ACTION);
+		switch (rnd(clean ? 3 : 6)) {
+		case 0:
+			put_u32x(r, NLFZ_A_ACTION_QUEUE,
+				 rnd(devs[DEV_MAIN].queues + (clean ? 0 : 2)));
+			break;
+		case 1:
+			put_u32x(r, NLFZ_A_ACTION_CONTEXT, pick_ctx(s, true));
+			if (chance(2))
+				put_u32x(r, NLFZ_A_ACTION_QUEUE,
+					 rnd(devs[DEV_MAIN].queues));
+			break;
+		case 2:
+			put_attr(r, fz_type(NLFZ_A_ACTION_DROP), &zero, 0);
+			break;
+		case 3:
+			put_attr(r, fz_type(NLFZ_A_ACTION_WAKE), &zero, 0);
+			break;
+		case 4:
+			put_u32x(r, NLFZ_A_ACTION_VF, interesting_u32());
+			break;
+		default:	/* several at once */
+			put_attr(r, fz_type(NLFZ_A_ACTION_DROP), &zero, 0);
+			put_u32x(r, NLFZ_A_ACTION_QUEUE, rnd(4));
+			break;
+		}
+		nest_end(r, off);
+	}
+}
+
 static void gen_body(struct req *r, const struct state *s)
 {
 	unsigned int i, n;
@@ -1329,7 +1472,15 @@ static void gen_body(struct req *r, const struct state *s)
 	case ETHTOOL_MSG_CHANNELS_GET:
 	case ETHTOOL_MSG_FEATURES_GET:
 		break;
-	default:	/* flow rules and the rest: attributes of any shape */
+	case NLFZ_MSG_FLOW_RULE_GET:
+	case NLFZ_MSG_FLOW_RULE_ADD:
+	case NLFZ_MSG_FLOW_RULE_DEL:
+		if (fam.flow_rules) {
+			gen_flow_rule(r, s);
+			break;
+		}
+		fallthrough;
+	default:	/* the rest: attributes of any shape */
 		n = rnd(6);
 		for (i = 0; i < n; i++) {
 			if (chance(2))
@@ -1446,7 +1597,11 @@ static void gen_request(struct req *r, const struct state *s,
 
 	clean = chance(3);
 	if (clean) {
-		req_init(r, fam.id, cmds[rnd(ARRAY_SIZE(cmds))], flags);
+		if (fam.flow_rules && chance(5))
+			cmd = NLFZ_MSG_FLOW_RULE_GET + rnd(3);
+		else
+			cmd = cmds[rnd(ARRAY_SIZE(cmds))];
+		req_init(r, fam.id, cmd, flags);
 		gen_header(r, o);
 		gen_body(r, s);
 		req_nlh(r)->nlmsg_len = r->len;
@@ -1676,6 +1831,100 @@ static bool model_rss(struct req *r, struct result *res,
 	return true;
 }
 
+static int rule_find(const struct dev_st *d, __u32 loc)
+{
+	int i;
+
+	for (i = 0; i < d->nr_rules && i < NR_RULES; i++)
+		if (d->rule[i].loc == loc)
+			return i;
+	return -1;
+}
+
+/*
+ * A successful FLOW_RULE_ADD adds the rule at the location its reply
+ * names (the one asked for, unless it asked for RX_CLS_LOC_*), a
+ * FLOW_RULE_DEL removes the one at its location; every other rule stays
+ * as it was.  What the new rule matches is not modelled.
+ */
+static bool model_rules(struct req *r, struct result *res,
+			const struct decoded *dc, const struct state *prev,
+			const struct state *now, struct state *exp, char *why,
+			size_t size)
+{
+	const struct dev_st *p, *n;
+	__u32 loc = 0, asked = 0;
+	struct nlattr *a;
+	bool got = false;
+	size_t len;
+	void *at;
+	int i;
+
+	if (dc->target < 0)
+		return false;
+	p = &prev->dev[dc->target];
+	n = &now->dev[dc->target];
+	if (p->nr_rules >= NR_RULES || n->nr_rules >= NR_RULES)
+		return false;
+	attr_u32(dc->tb[NLFZ_A_RULE_LOCATION], &asked);
+
+	if (r->cmd == NLFZ_MSG_FLOW_RULE_ADD) {
+		if (res->nr_replies != 1) {
+			snprintf(why, size, "rule add: %u replies",
+				 res->nr_replies);
+			return true;
+		}
+		at = msg_attrs(res->reply, &len);
+		for_each_attr(a, at, len)
+			if ((a->nla_type & NLA_TYPE_MASK) == NLFZ_A_RULE_LOCATION)
+				got = attr_u32(a, &loc);
+		if (!got) {
+			snprintf(why, size, "rule add: no location in the reply");
+			return true;
+		}
+		if (dc->tb[NLFZ_A_RULE_LOCATION] && asked < RX_CLS_LOC_SPECIAL &&
+		    asked != loc) {
+			snprintf(why, size, "rule add: asked for location %u, got %u",
+				 asked, loc);
+			return true;
+		}
+		if (rule_find(p, loc) >= 0) {
+			snprintf(why, size, "rule add: location %u was taken", loc);
+			return true;
+		}
+		if (rule_find(n, loc) < 0 || n->nr_rules != p->nr_rules + 1) {
+			snprintf(why, size, "rule add: location %u not listed (%d -> %d rules)",
+				 loc, p->nr_rules, n->nr_rules);
+			return true;
+		}
+	} else {
+		loc = asked;
+		if (!dc->tb[NLFZ_A_RULE_LOCATION] || rule_find(p, loc) < 0) {
+			snprintf(why, size, "rule del: no rule at %u", loc);
+			return true;
+		}
+		if (rule_find(n, loc) >= 0 || n->nr_rules != p->nr_rules - 1) {
+			snprintf(why, size, "rule del: location %u still listed (%d -> %d rules)",
+				 loc, p->nr_rules, n->nr_rules);
+			return true;
+		}
+	}
+	for (i = 0; i < p->nr_rules; i++) {
+		int j = rule_find(n, p->rule[i].loc);
+
+		if (p->rule[i].loc == loc)
+			continue;
+		if (j < 0 || memcmp(&p->rule[i], &n->rule[j], sizeof(p->rule[i]))) {
+			snprintf(why, size, "rule at %u changed by a change at %u",
+				 p->rule[i].loc, loc);
+			return true;
+		}
+	}
+	exp->dev[dc->target].nr_rules = n->nr_rules;
+	memcpy(exp->dev[dc->target].rule, n->rule, sizeof(n->rule));
+	return true;
+}
+
 /* ---- one phase ------------------------------------------------------------- */
 
 enum phase { PH_PRIV, PH_UNPRIV, PH_UNPRIV_FD };
@@ -1887,6 +2136,12 @@ static void run_phase(enum phase ph, unsigned long count, double seconds)
 			case ETHTOOL_MSG_RSS_DELETE_ACT:
 				modelled = model_rss(r, res, &dc, prev, now, exp,
 						     why, sizeof(why));
+				break;
+			case NLFZ_MSG_FLOW_RULE_ADD:
+			case NLFZ_MSG_FLOW_RULE_DEL:
+				modelled = fam.flow_rules &&
+					   model_rules(r, res, &dc, prev, now,
+						       exp, why, sizeof(why));
 				break;
 			default:
 				modelled = op_is_get(r->cmd);
