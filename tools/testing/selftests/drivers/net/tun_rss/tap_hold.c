@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tap_hold NAME QUEUES: hold a multi-queue tap with QUEUES attached queues,
- * up, for a shell test that configures it with other tools (rss_netlink.sh).
+ * tap_hold NAME QUEUES [vnet_hdr]: hold a multi-queue tap with QUEUES
+ * attached queues, up, for a shell test that configures it with other
+ * tools (rss_netlink.sh, iplink.sh); with "vnet_hdr", IFF_VNET_HDR.
  *
  * Prints "ready IFINDEX" once the device exists, then serves one command
  * per line on stdin until EOF, when it removes the device:
@@ -12,6 +13,9 @@
  *                    destination port if given) through the device's
  *                    transmit path; print "queues C0 C1 ... lost L": the
  *                    frames read from each queue, and the frames lost
+ *   vnet SZ le|be    TUNSETVNETHDRSZ SZ, then a little-endian (le) or
+ *                    big-endian (be) vnet header (TUNSETVNETLE and
+ *                    TUNSETVNETBE); print "ok" or "error ..."
  */
 #include <errno.h>
 #include <stdio.h>
@@ -60,12 +64,14 @@ int main(int argc, char **argv)
 	char line[128];
 	int err;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s NAME QUEUES\n", argv[0]);
+	if (argc < 3 || argc > 4 ||
+	    (argc == 4 && strcmp(argv[3], "vnet_hdr"))) {
+		fprintf(stderr, "usage: %s NAME QUEUES [vnet_hdr]\n", argv[0]);
 		return 2;
 	}
 	opts.name = argv[1];
 	opts.queues = atoi(argv[2]);
+	opts.vnet_hdr = argc == 4;
 
 	err = trss_dev_create(&dev, &opts);
 	if (err) {
@@ -77,6 +83,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	while (fgets(line, sizeof(line), stdin)) {
+		char order[3];
 		unsigned int n;
 		int dport = -1;
 
@@ -97,6 +104,23 @@ int main(int argc, char **argv)
 				printf("ok\n");
 			if (prog >= 0)
 				close(prog);
+		} else if (sscanf(line, "vnet %d %2s", &dport, order) == 2 &&
+			   (!strcmp(order, "le") || !strcmp(order, "be"))) {
+			int le = order[0] == 'l', be = !le;
+
+			if (ioctl(dev.fds[0], TUNSETVNETHDRSZ, &dport)) {
+				printf("error TUNSETVNETHDRSZ: %s\n",
+				       strerror(errno));
+			} else {
+				/* frames read from now on start with it */
+				dev.vnet_hdr_sz = dport;
+				if (ioctl(dev.fds[0], TUNSETVNETLE, &le) ||
+				    ioctl(dev.fds[0], TUNSETVNETBE, &be))
+					printf("error TUNSETVNETLE/BE: %s\n",
+					       strerror(errno));
+				else
+					printf("ok\n");
+			}
 		} else {
 			printf("error bad command\n");
 		}

@@ -1,0 +1,235 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The tun's steering state in its link info (IFLA_TUN_STEERING,
+# _NUM_RSS_CONTEXTS, _NUM_FLOW_RULES, _HASH_REPORT, _VNET_HDR_SZ), as the
+# patched iproute2 prints it: "ip -d link show" and "ip -j -d link show".
+# A multi-queue tap (tap_hold) goes through automq, RSS (ethtool -X), an
+# additional context, flow rules, a steering eBPF program and the hash
+# report, and back; after every change both outputs must show what the
+# test configured, and where frames land confirms the steering mode.
+#
+# Environment: IP (default: the project's build/tools/sbin/ip), ETHTOOL
+# (default /usr/sbin/ethtool: the stock 6.1, over ioctl).
+
+set -u
+
+DIR=$(cd "$(dirname "$0")" && pwd)
+TEST=iplink
+DEV=tunip0
+source "$DIR/rss_netlink_lib.sh"
+
+# In build/kselftest (installed), or in the kernel tree build/linux
+IP=${IP:-$(first_of "$DIR/../../../../tools/sbin/ip" \
+		    "$DIR/../../../../../../../tools/sbin/ip")}
+
+# hold CMD: a tap_hold command answered by "ok" (steer, vnet)
+hold() {
+	local line
+
+	echo "$*" >&"${HOLD[1]}"
+	read -r -t 30 -u "${HOLD[0]}" line || fail "tap_hold: no answer to $*" || return
+	[ "$line" = ok ] || fail "tap_hold: $*: $line"
+}
+
+# run CMD...: CMD must succeed; OUT holds its output
+run() {
+	OUT=$("$@" 2>&1) || fail "$* failed: $OUT"
+}
+
+# The value after KEY on the tun line of "ip -d link show" ("" if none)
+text_val() {
+	echo "$TXT" | awk -v k="$1" '
+		/^ *tun type / {
+			for (i = 1; i < NF; i++)
+				if ($i == k) { print $(i + 1); exit }
+		}'
+}
+
+# shows NAME STEERING CONTEXTS RULES HASH_REPORT VNET_HDR_SZ: both views
+# of NAME say so; VNET_HDR_SZ "-" when the device has no vnet header (not
+# printed then)
+shows() {
+	local name=$1 st=$2 nctx=$3 nrules=$4 hr=$5 sz=$6 k got want json jwant
+
+	TXT=$("$IP" -d link show dev "$name" 2>&1) || fail "ip -d: $TXT" || return
+	got=
+	for k in vnet_hdr_sz steering rss_contexts flow_rules hash_report; do
+		got="$got $k $(text_val $k)"
+	done
+	want=" vnet_hdr_sz ${sz#-} steering $st rss_contexts $nctx flow_rules $nrules hash_report $hr"
+	[ "$got" = "$want" ] || fail "ip -d link show:" "  got:${got}" "  want:$want" \
+		"$(echo "$TXT" | grep 'tun type')" || return
+
+	json=$("$IP" -j -d link show dev "$name" 2>&1) || fail "ip -j -d: $json" || return
+	json=$(echo "$json" | jq -c '.[0].linkinfo.info_data |
+		[.steering, .rss_contexts, .flow_rules, .hash_report, .vnet_hdr_sz]') ||
+		fail "ip -j -d: not JSON: $json" || return
+	[ "$hr" = on ] && hr=true || hr=false
+	[ "$sz" = - ] && sz=null
+	jwant="[\"$st\",$nctx,$nrules,$hr,$sz]"
+	[ "$json" = "$jwant" ] || fail "ip -j -d link show: info_data" \
+		"  got:  $json" "  want: $jwant"
+}
+
+# Every frame of N UDP flows to DPORT on the queues of a set ("2 3")
+dport_within() {
+	local n=$1 dport=$2 set=$3 i c used=""
+
+	send "$n" "$dport" || return 1
+	i=0
+	for c in $QUEUES; do
+		[ "$c" != 0 ] && used="$used $i"
+		i=$((i + 1))
+	done
+	[ "${used# }" = "$set" ] || fail "frames per queue: $QUEUES, want queues $set"
+}
+
+# ---- the states, in order; each leaves the device as the next expects ----
+
+t_fresh() {
+	shows "$DEV" automq 0 0 off 10
+}
+
+t_rss() {
+	run "$ETHTOOL" -X "$DEV" equal 2 || return
+	shows "$DEV" rss 0 0 off 10 || return
+	frames_within 64 "0 1"
+}
+
+t_context() {
+	run "$ETHTOOL" -X "$DEV" context new start 2 equal 2 || return
+	CTX=$(echo "$OUT" | sed -n 's/^New RSS context is //p')
+	[ -n "$CTX" ] || fail "no context id in: $OUT" || return
+	shows "$DEV" rss 1 0 off 10
+}
+
+t_rule_queue() {
+	run "$ETHTOOL" -N "$DEV" flow-type udp4 dst-port 4000 action 3 || return
+	RULE_Q=$(echo "$OUT" | sed -n 's/.*rule with ID \([0-9]*\).*/\1/p')
+	[ -n "$RULE_Q" ] || fail "no rule id in: $OUT" || return
+	shows "$DEV" rss 1 1 off 10 || return
+	frames_on 16 3 4000
+}
+
+t_rule_context() {
+	run "$ETHTOOL" -N "$DEV" flow-type udp4 dst-port 4001 context "$CTX" || return
+	RULE_C=$(echo "$OUT" | sed -n 's/.*rule with ID \([0-9]*\).*/\1/p')
+	[ -n "$RULE_C" ] || fail "no rule id in: $OUT" || return
+	shows "$DEV" rss 1 2 off 10 || return
+	dport_within 64 4001 "2 3"
+}
+
+t_rules_deleted() {
+	run "$ETHTOOL" -N "$DEV" delete "$RULE_Q" || return
+	shows "$DEV" rss 1 1 off 10 || return
+	run "$ETHTOOL" -N "$DEV" delete "$RULE_C" || return
+	shows "$DEV" rss 1 0 off 10
+}
+
+t_context_deleted() {
+	run "$ETHTOOL" -X "$DEV" context "$CTX" delete || return
+	shows "$DEV" rss 0 0 off 10
+}
+
+t_rss_default() {
+	run "$ETHTOOL" -X "$DEV" default || return
+	shows "$DEV" automq 0 0 off 10
+}
+
+t_ebpf() {
+	hold steer 2 || return
+	shows "$DEV" ebpf 0 0 off 10 || return
+	frames_on 16 2
+}
+
+t_ebpf_detached() {
+	hold steer -1 || return
+	shows "$DEV" automq 0 0 off 10
+}
+
+# SPEC §5: the report needs rxhash, a header of at least 20 bytes and a
+# little-endian header; each alone is not enough
+t_hash_report() {
+	run "$ETHTOOL" -K "$DEV" rxhash on || return
+	shows "$DEV" automq 0 0 off 10 || return
+	hold vnet 20 be || return
+	shows "$DEV" automq 0 0 off 20 || return
+	hold vnet 20 le || return
+	shows "$DEV" automq 0 0 on 20
+}
+
+t_hash_report_with_rss() {
+	run "$ETHTOOL" -X "$DEV" equal 3 || return
+	shows "$DEV" rss 0 0 on 20 || return
+	frames_within 64 "0 1 2" || return
+	run "$ETHTOOL" -X "$DEV" default || return
+	shows "$DEV" automq 0 0 on 20
+}
+
+t_hash_report_off() {
+	run "$ETHTOOL" -K "$DEV" rxhash off || return
+	shows "$DEV" automq 0 0 off 20 || return
+	hold vnet 10 le || return
+	shows "$DEV" automq 0 0 off 10
+}
+
+# A single-queue tun without a vnet header, made by ip itself: the state
+# is reported, the header size is not printed
+t_plain_tun() {
+	local ret
+
+	run "$IP" tuntap add mode tun name tunip1 || return
+	shows tunip1 automq 0 0 off -
+	ret=$?
+	"$IP" tuntap del mode tun name tunip1 || fail "ip tuntap del failed" || ret=1
+	return $ret
+}
+
+# ---- main ----
+
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP needs root"
+	exit $KSFT_SKIP
+fi
+if ! command -v jq > /dev/null; then
+	echo "1..0 # SKIP jq not found"
+	exit $KSFT_SKIP
+fi
+if [ -z "$IP" ] || ! "$IP" -V > /dev/null 2>&1; then
+	echo "1..0 # SKIP the patched ip (scripts/tools.sh: build/tools/sbin/ip) not found (set IP)"
+	exit $KSFT_SKIP
+fi
+if ! "$ETHTOOL" --version > /dev/null 2>&1; then
+	echo "1..0 # SKIP no ethtool at $ETHTOOL"
+	exit $KSFT_SKIP
+fi
+echo "TAP version 13"
+echo "# ip: $IP ($("$IP" -V))"
+echo "# ethtool: $ETHTOOL ($("$ETHTOOL" --version))"
+
+coproc HOLD { "$DIR/tap_hold" "$DEV" "$NQ" vnet_hdr; }
+if ! read -r -t 10 -u "${HOLD[0]}" line || [ "${line%% *}" != ready ]; then
+	echo "Bail out! cannot create $DEV with $NQ queues"
+	exit 1
+fi
+trap stop_dev EXIT
+
+check fresh_tap_is_automq t_fresh
+check rss_after_ethtool_X t_rss
+check context_counted t_context
+check queue_rule_counted t_rule_queue
+check context_rule_counted t_rule_context
+check deleted_rules_uncounted t_rules_deleted
+check deleted_context_uncounted t_context_deleted
+check rss_default_is_automq t_rss_default
+check ebpf_steering t_ebpf
+check ebpf_detached_is_automq t_ebpf_detached
+check hash_report_needs_20_byte_le_header t_hash_report
+check hash_report_with_rss t_hash_report_with_rss
+check hash_report_off t_hash_report_off
+check plain_tun t_plain_tun
+
+echo "1..$N"
+echo "# $SECONDS s"
+[ $FAILED = 0 ]
