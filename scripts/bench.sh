@@ -2,13 +2,19 @@
 # make bench: per-frame steering cost of the tun RSS engine next to the
 # alternatives (issue 9), one table with time and instructions per frame,
 # the goals judged, a PNG plot, and the results appended to
-# bench/RESULTS.md.  About half a minute on 2 CPUs; not part of `make check`.
+# bench/RESULTS.md.  Not part of `make check`.  Half a minute for the
+# userspace half; the kernel half builds a UML kernel of its own (about
+# ten minutes the first time, incremental after) and runs for two.
 #
 #  1. Userspace, on the engine's own sources (tools/testing/tun_rss/bench):
 #     ns/frame, the median of interleaved runs pinned to one CPU, and
 #     instructions/frame from callgrind, exact: (Ir(2N) - Ir(N)) / N.
-#  2. In the patched kernel (UML): frames per second through a tap.
-#     Not yet: see the marked place below.
+#  2. In the patched kernel (UML): frames per second through a 4-queue tap
+#     (tools/testing/tun_rss/bench/tun_pps.c) for automq, RSS, RSS + 1024
+#     rules and a steering eBPF program doing Toeplitz
+#     (toeplitz_steer.bpf.c), alternated round after round.  The kernel is
+#     config/uml.config with the debug options off (config/uml-bench.config),
+#     built in build/kbuild-um-bench; `make check`'s kernel is left alone.
 #
 # Environment:
 #   KSRC            kernel tree for the UAPI headers (default: build/linux,
@@ -19,6 +25,10 @@
 #   BENCH_CPU       CPU to pin to (default: the last one allowed)
 #   BENCH_CALLGRIND 0 to skip the instruction counts
 #   BENCH_RESULTS   file to append to (default bench/RESULTS.md; empty: none)
+#   BENCH_PPS       0 to skip the in-kernel half
+#   BENCH_PPS_ROUNDS  rounds of the four configurations (default 5)
+#   BENCH_PPS_SECS  measured seconds per run (default 3)
+#   BENCH_NICE      niceness of the builds and the VM (default 10)
 set -euo pipefail
 export LC_ALL=C
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -119,13 +129,57 @@ elif [ "${BENCH_CALLGRIND:-1}" != 0 ]; then
 fi
 
 # ---- 2. in-kernel frames per second (UML) ----------------------------------
-# >>> The in-kernel half of issue 9 goes here: boot the patched UML kernel
-# >>> (scripts/vm.sh), AF_PACKET sendmmsg of 64-byte UDP frames from many
-# >>> flows into a 4-queue tap with readers on every queue, for automq,
-# >>> RSS, RSS + 1024 rules and the steering eBPF Toeplitz program, each
-# >>> run alternately several times; write $O/pps.tsv and teach report.py
-# >>> to add its table.  UML has no BPF JIT: say so next to that figure.
-# <<< end of the in-kernel place
+# tun_pps in the patched UML kernel: AF_PACKET sendmmsg() of 64-byte UDP
+# frames from 4096 flows into a 4-queue tap, a reader thread per queue,
+# for automq, RSS, RSS + 1024 rules and the steering eBPF Toeplitz
+# program, alternated round after round.  The kernel is the test
+# kernel's config without KASAN, lockdep and kmemleak, which would
+# otherwise weigh more than what is compared.  UML has no BPF JIT: the
+# eBPF program runs in the interpreter, and the results say so.
+: > "$O/pps.tsv"
+pps_meta=()
+NICE=(nice -n "${BENCH_NICE:-10}")
+PPS_ROUNDS=${BENCH_PPS_ROUNDS:-5}
+PPS_SECS=${BENCH_PPS_SECS:-3}
+if [ "${BENCH_PPS:-1}" != 0 ]; then
+	KB=$B/kbuild-um-bench
+	echo "bench: in-kernel harness: building tun_pps and toeplitz_steer.bpf.o"
+	make -s -C "$BENCH_DIR" O="$O" KSRC="$KSRC" pps >> "$O/build.log" 2>&1 ||
+		{ cat "$O/build.log"; exit 1; }
+	# The kernel as `make kernel` assembles it (the series plus the
+	# repo's files), configured from config/uml.config with every
+	# option config/uml-bench.config names, and those under it
+	# (CONFIG_KASAN_*), replaced by what that file says.
+	echo "bench: assembling the tree and building the UML bench kernel in $KB"
+	make -s -C "$top" assemble
+	sed -nE 's/^(# )?(CONFIG_[A-Za-z0-9_]+)[= ].*/\2/p' \
+		"$top/config/uml-bench.config" > "$O/uml-bench.opts"
+	{ grep -vE "^(# )?($(paste -sd'|' "$O/uml-bench.opts"))[_=A-Z0-9 ]" \
+		"$top/config/uml.config"
+	  cat "$top/config/uml-bench.config"; } > "$O/uml-bench.config"
+	"$top/scripts/kconfig.sh" um "$KB" "$O/uml-bench.config"
+	CCACHE_DIR=${CCACHE_DIR:-$B/ccache} "${NICE[@]}" \
+		flock "$B/.kbuild-um-bench.lock" \
+		make -s -C "$B/linux" O="$KB" ARCH=um CC="ccache gcc" \
+		-j"$(nproc)" linux > "$O/kbuild.log" 2>&1 ||
+		{ tail -n 50 "$O/kbuild.log"; exit 1; }
+	echo "bench: tun_pps in UML, $PPS_ROUNDS rounds x 4 configurations, ${PPS_SECS} s each"
+	# UML runs one CPU: its kernel and user processes never run at the
+	# same time, pinning them together costs nothing.
+	VM_KMEMLEAK=0 VM_KERNEL=$KB/linux "${NICE[@]}" "${PIN[@]}" \
+		"$top/scripts/vm.sh" \
+		-t 1200 -- "uname -r > $O/pps.uname &&
+		$O/tun_pps -r $PPS_ROUNDS -t $PPS_SECS \
+		-b $O/toeplitz_steer.bpf.o > $O/pps.tsv"
+	cat "$O/pps.tsv"
+	bpf_insns=$(sed -n 's/^info\tebpf_insns\t//p' "$O/pps.tsv")
+	pps_meta=(
+	--meta "pps_kernel=Linux $(cat "$O/pps.uname") UML (one CPU), 6.12 base + kernel-patches/series + the repo's files (scripts/assemble.sh), config/uml.config without the debug options (config/uml-bench.config)"
+	--meta "pps_method=the VM $pinned, host load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $PPS_ROUNDS rounds, the four configurations alternated in each; a run is a fresh 4-queue tap (txqueuelen 1024), 4096 IPv4/UDP flows of 64-byte frames sent by AF_PACKET sendmmsg() (64 per call) with at most 512 in flight, one reader thread per queue doing read(), ${PPS_SECS} s measured after 0.5 s of warm-up; frames/s = frames read / s. Under RSS, rules and eBPF every frame is checked against the queue of a reference Toeplitz (misplaced: must be 0); \`dropped\` is the tap's tx_dropped"
+	--meta "pps_bpf=UML has no BPF JIT (CONFIG_HAVE_EBPF_JIT is not available on um): the steering program runs in the BPF interpreter; ${bpf_insns:-?} instructions, bit-serial Toeplitz over the 12-byte 4-tuple, one array-map lookup for key and table"
+	--meta "pps_tools=$(gcc --version | head -n1) (kernel, tun_pps); $(clang --version | head -n1) (-target bpf -O2); libbpf $(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || echo '?')"
+	)
+fi
 
 # ---- report ----------------------------------------------------------------
 # Debian's python3 is the one python3-matplotlib installs into.
@@ -161,6 +215,7 @@ virt=$(lscpu | sed -n 's/^Hypervisor vendor: *//p')
 "$PY" -B "$BENCH_DIR/report.py" \
 	--timing "$O/timing.tsv" --callgrind "$O/callgrind.tsv" \
 	--functions "$O/functions.tsv" --plot "$O/tun_rss_bench.png" \
+	--pps "$O/pps.tsv" "${pps_meta[@]}" \
 	${RESULTS:+--results "$RESULTS"} \
 	--meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
 	--meta "commit=$commit" \

@@ -4,12 +4,15 @@
 of issue 9, print one table, plot it, append it to bench/RESULTS.md.
 
   report.py --timing T.tsv --callgrind C.tsv [--functions F.tsv]
-            [--plot OUT.png] [--results RESULTS.md] [--meta KEY=VALUE ...]
+            [--pps P.tsv] [--plot OUT.png] [--results RESULTS.md]
+            [--meta KEY=VALUE ...]
 
 timing.tsv (tun_rss_bench --tsv): case, median ns, min, max, frames per
 run, runs, what; or "skip", reason.
 callgrind.tsv (scripts/bench.sh): case, N, Ir(N), Ir(2N), Ir per frame.
 functions.tsv (scripts/bench.sh): case, function, Ir per frame (self).
+pps.tsv (tun_pps in the UML kernel, optional): "run", config, round,
+frames/s, frames, seconds, dropped, misplaced, sender yields.
 
 The plot needs matplotlib; without it the reason is printed instead.
 Standard library only otherwise.
@@ -54,6 +57,95 @@ INFO = [
     ("RSS select / automq SipHash (6.12), IPv6", "select/rss/ipv6",
      "select/automq-siphash/ipv6"),
 ]
+
+
+# Harness 2 (tun_pps, in the kernel): configurations in run order, what
+# each is, and the goals on frames per second (num / den).
+PPS_CONFIGS = [
+    ("automq", "tun's automq, nothing configured"),
+    ("rss", "Toeplitz RSS, udp4 on the 4-tuple, table equal 4"),
+    ("rss+1024-rules", "the same + 1024 udp4 rules, 8 masks, all missed"),
+    ("ebpf-toeplitz", "steering eBPF: Toeplitz on the 4-tuple + 128-entry "
+     "table (interpreted: UML has no BPF JIT)"),
+]
+PPS_GOALS = [
+    ("RSS / automq, frames/s", "rss", "automq", "min", 0.95),
+    ("RSS / eBPF Toeplitz, frames/s", "rss", "ebpf-toeplitz", "min", 1.0),
+]
+PPS_INFO = [
+    ("RSS + 1024 rules / RSS, frames/s", "rss+1024-rules", "rss"),
+    ("RSS + 1024 rules / automq, frames/s", "rss+1024-rules", "automq"),
+    ("eBPF Toeplitz / automq, frames/s", "ebpf-toeplitz", "automq"),
+]
+
+
+def median(v):
+    v = sorted(v)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def load_pps(path):
+    runs = {}
+    for r in read_tsv(path):
+        if r[0] != "run":
+            continue
+        d = runs.setdefault(r[1], {"fps": [], "dropped": 0, "misplaced": 0,
+                                   "yields": 0})
+        d["fps"].append(float(r[3]))
+        d["dropped"] += int(r[6])
+        d["misplaced"] += int(r[7])
+        d["yields"] += int(r[8])
+    out = {}
+    for c, d in runs.items():
+        f = d["fps"]
+        out[c] = {"fps": median(f), "min": min(f), "max": max(f),
+                  "runs": len(f), "dropped": d["dropped"],
+                  "misplaced": d["misplaced"], "yields": d["yields"]}
+    return out
+
+
+def pps_tables(pps):
+    """The frames/s table and the goal table; and the goal verdicts."""
+    known = [c for c, _ in PPS_CONFIGS]
+    names = [c for c in known if c in pps] + \
+        sorted(c for c in pps if c not in known)
+    what = dict(PPS_CONFIGS)
+    base = pps.get("automq", {}).get("fps")
+    t = ["| configuration | frames/s (median) | min .. max | runs | "
+         "us/frame | vs automq | dropped | misplaced | what |",
+         "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for c in names:
+        d = pps[c]
+        us = 1e6 / d["fps"] if d["fps"] else 0
+        delta = "%+.2f us" % (us - 1e6 / base) if base else "-"
+        t.append("| %s | %.0f | %.0f .. %.0f | %d | %.2f | %s | %d | %d | %s |"
+                 % (c, d["fps"], d["min"], d["max"], d["runs"], us, delta,
+                    d["dropped"], d["misplaced"], what.get(c, "")))
+    g = ["| goal | target | ratio of medians | verdict | "
+         "ratio min .. max |", "|---|---:|---:|---|---:|"]
+    summary = []
+    for label, num, den, kind, target in PPS_GOALS:
+        tgt = "%s%.2fx" % (">= " if kind == "min" else "<= ", target)
+        if num not in pps or den not in pps:
+            g.append("| %s | %s | - | not measured | - |" % (label, tgt))
+            summary.append((label, "not measured"))
+            continue
+        r = pps[num]["fps"] / pps[den]["fps"]
+        v = verdict(r, kind, target)
+        # Worst and best pairing of the runs: the spread of the ratio.
+        lo = pps[num]["min"] / pps[den]["max"]
+        hi = pps[num]["max"] / pps[den]["min"]
+        g.append("| %s | %s | %.3fx | %s | %.2fx .. %.2fx |"
+                 % (label, tgt, r, v, lo, hi))
+        summary.append((label, v))
+    for label, num, den in PPS_INFO:
+        if num in pps and den in pps:
+            g.append("| %s | (info) | %.3fx | | %.2fx .. %.2fx |"
+                     % (label, pps[num]["fps"] / pps[den]["fps"],
+                        pps[num]["min"] / pps[den]["max"],
+                        pps[num]["max"] / pps[den]["min"]))
+    return names, t, g, summary
 
 
 def read_tsv(path):
@@ -162,7 +254,31 @@ def plain(md):
             for r in rows]
 
 
-def plot(cases, order, path, title):
+def plot_pps(ax, pps, names):
+    """Harness 2 on its own axis: frames/s, median and min..max."""
+    vals = [pps[c]["fps"] for c in names]
+    lo = [pps[c]["fps"] - pps[c]["min"] for c in names]
+    hi = [pps[c]["max"] - pps[c]["fps"] for c in names]
+    col = ["tab:gray" if c == "automq" else "tab:red" if c.startswith("ebpf")
+           else "tab:green" for c in names]
+    bars = ax.barh(range(len(names)), vals, color=col,
+                   edgecolor=["black" if c.startswith("rss") else "none"
+                              for c in names])
+    ax.errorbar(vals, range(len(names)), xerr=[lo, hi], fmt="none",
+                ecolor="black", capsize=2, linewidth=0.8)
+    for b, c in zip(bars, names):
+        ax.text(pps[c]["max"] * 1.01, b.get_y() + b.get_height() / 2,
+                "%.0f" % pps[c]["fps"], va="center", fontsize=8)
+    ax.set_yticks(range(len(names)))
+    ax.set_yticklabels(["kernel: " + c for c in names], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(pps[c]["max"] for c in names) * 1.15)
+    ax.set_xlabel("frames/s through a 4-queue tap in UML (median; whiskers "
+                  "min..max; eBPF interpreted, no JIT)")
+    ax.grid(axis="x", alpha=0.3)
+
+
+def plot(cases, order, path, title, pps=None):
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -181,10 +297,22 @@ def plot(cases, order, path, title):
               (("ns", "ns per frame (median; whiskers min..max; log)"),
                ("ir", "instructions per frame (callgrind, log)"))
               if any(k in cases[c] for c in names)]
-    fig, axes = plt.subplots(1, len(panels), squeeze=False, sharey=True,
-                             figsize=(7 * len(panels),
-                                      0.42 * len(names) + 1.8))
-    axes = axes[0]
+    pnames = []
+    if pps:
+        pnames = [c for c, _ in PPS_CONFIGS if c in pps] + \
+            sorted(c for c in pps if c not in dict(PPS_CONFIGS))
+    fig = plt.figure(figsize=(7 * len(panels),
+                              0.42 * (len(names) + len(pnames)) +
+                              (3.0 if pnames else 1.8)))
+    gs = fig.add_gridspec(2 if pnames else 1, len(panels),
+                          height_ratios=[len(names), len(pnames) + 1.5]
+                          if pnames else None)
+    axes = [fig.add_subplot(gs[0, 0])]
+    for i in range(1, len(panels)):
+        axes.append(fig.add_subplot(gs[0, i], sharey=axes[0]))
+        plt.setp(axes[i].get_yticklabels(), visible=False)
+    if pnames:
+        plot_pps(fig.add_subplot(gs[1, :]), pps, pnames)
     for ax, (key, label) in zip(axes, panels):
         vals = [cases[c].get(key, 0) for c in names]
         bars = ax.barh(range(len(names)), vals, color=col,
@@ -223,6 +351,7 @@ def main():
     ap.add_argument("--timing")
     ap.add_argument("--callgrind")
     ap.add_argument("--functions")
+    ap.add_argument("--pps")
     ap.add_argument("--plot")
     ap.add_argument("--results")
     ap.add_argument("--meta", action="append", default=[])
@@ -250,15 +379,30 @@ def main():
         print()
         print("instructions per frame by function (self, callgrind):")
         print("\n".join(ftab))
+    pps = load_pps(args.pps) if args.pps else {}
+    psummary = []
+    if pps:
+        _, ptab, pgtab, psummary = pps_tables(pps)
+        print()
+        print("in the kernel (%s): frames/s through a 4-queue tap"
+              % meta.get("pps_kernel", "UML"))
+        print("\n".join(plain(ptab)))
+        print()
+        print("\n".join(plain(pgtab)))
+        print("eBPF: %s" % meta.get("pps_bpf", "interpreted"))
+    elif args.pps:
+        print()
+        print("in the kernel: no frames/s results (%s)" % args.pps)
+    summary = summary + psummary
     met = sum(1 for _, v in summary if v == "met")
     print()
-    print("goals (by time): %d met, %d not met, %d not measured"
+    print("goals: %d met, %d not met, %d not measured"
           % (met, sum(1 for _, v in summary if v == "NOT MET"),
              sum(1 for _, v in summary if v == "not measured")))
 
     title = "tun_rss_bench %s, %s" % (meta.get("date", ""),
                                       meta.get("cpu", ""))
-    note = plot(cases, order, args.plot, title) if args.plot else None
+    note = plot(cases, order, args.plot, title, pps) if args.plot else None
     if note:
         print(note)
 
@@ -293,7 +437,16 @@ def main():
             if ftab:
                 f.write("\nInstructions per frame by function (self):\n\n")
                 f.write("\n".join(ftab) + "\n")
-            f.write("\nGoals (by time): %s.\n"
+            if pps:
+                f.write("\n### In the kernel: frames per second through a "
+                        "4-queue tap\n\n")
+                f.write("- Kernel: %s\n" % meta.get("pps_kernel", "?"))
+                f.write("- Method: %s\n" % meta.get("pps_method", "?"))
+                f.write("- eBPF: %s\n" % meta.get("pps_bpf", "?"))
+                f.write("- Tools: %s\n\n" % meta.get("pps_tools", "?"))
+                f.write("\n".join(ptab) + "\n\n")
+                f.write("\n".join(pgtab) + "\n")
+            f.write("\nGoals (userspace by time; kernel by frames/s): %s.\n"
                     % "; ".join("%s: %s" % kv for kv in summary))
         print("results appended to %s" % args.results)
 
