@@ -52,7 +52,7 @@
 #define MSG_DUMP	"do requests only"
 #define MSG_FEATURES	"only rxhash and ntuple"
 
-enum op {
+enum req_op {
 	OP_RSS_GET,
 	OP_RSS_SET,
 	OP_RSS_CREATE,
@@ -70,7 +70,7 @@ enum op {
 
 /* One request, as the unprivileged child makes it */
 struct req {
-	enum op op;
+	enum req_op op;
 	struct vnl_dev dev;
 	__u32 context;			/* RSS ops, RULE_ADD */
 	__u8 key[TRSS_RSS_KEY_LEN];	/* RSS_SET, RSS_CREATE */
@@ -114,6 +114,7 @@ FIXTURE(deleg)
 	struct trss_dev tun;	/* an IFF_TUN device */
 	struct result *res;
 	struct vnl root;	/* root's socket, for privileged reads */
+	struct mnl_socket *handed;	/* root's, for the child to send on */
 	__u64 seed;
 	char out[OUT_LEN];
 };
@@ -156,10 +157,14 @@ FIXTURE_SETUP(deleg)
 	opts.vnet_hdr = false;
 	ASSERT_EQ(trss_dev_create(&self->tun, &opts), 0);
 	ASSERT_EQ(vnl_open(&self->root), 0);
+	self->handed = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	ASSERT_NE(self->handed, NULL);
+	ASSERT_EQ(mnl_socket_bind(self->handed, 0, MNL_SOCKET_AUTOPID), 0);
 }
 
 FIXTURE_TEARDOWN(deleg)
 {
+	mnl_socket_close(self->handed);
 	vnl_close(&self->root);
 	trss_dev_destroy(&self->tun);
 	trss_dev_destroy(&self->other);
@@ -247,12 +252,12 @@ static int unpriv(struct __test_metadata *_metadata,
 	EXPECT_EQ(res->setup_err, 0);
 	EXPECT_TRUE(res->done);
 	if (res->err)
-		TH_LOG("op %d: %s, extack \"%s\"", r->op,
+		TH_LOG("request %d: %s, extack \"%s\"", r->op,
 		       strerror(-res->err), res->extack);
 	return res->err;
 }
 
-static void req_init(struct req *r, enum op op, int fd)
+static void req_init(struct req *r, enum req_op op, int fd)
 {
 	memset(r, 0, sizeof(*r));
 	r->op = op;
@@ -354,6 +359,18 @@ static bool rules_supported(FIXTURE_DATA(deleg) *self)
 	struct vnl_dev dev = VNL_DEV_INDEX(self->dev.ifindex);
 
 	return vnl_rule_get(&self->root, &dev, 0) != -EOPNOTSUPP;
+}
+
+/*
+ * A request that names devices: from its own namespace the VMM sees none
+ * of them, so in that variant it sends on a socket root opened, whose
+ * namespace is the devices' (see handed_over_socket).
+ */
+static void req_names(FIXTURE_DATA(deleg) *self,
+		      const FIXTURE_VARIANT(deleg) *variant, struct req *r)
+{
+	if (variant->userns)
+		r->nl_fd = mnl_socket_get_fd(self->handed);
 }
 
 /* A context created by root, for the delete tests */
@@ -519,9 +536,8 @@ TEST_F(deleg, own_fd_with_own_name)
 {
 	struct req r;
 
-	if (variant->userns)
-		SKIP(return, "the device has no name in the VMM's namespace");
 	req_init(&r, OP_RSS_SET, self->dev.fds[0]);
+	req_names(self, variant, &r);
 	r.dev.name = self->dev.name;
 	r.dev.ifindex = self->dev.ifindex;
 	req_rss(self, &r, QUEUES);
@@ -578,7 +594,7 @@ TEST_F(deleg, no_fd_set_ops)
 
 /* ---- fds that grant nothing over this device ---- */
 
-/* Another tap's fd naming our tap: refused (plain), our tap unseen (userns) */
+/* Another tap's fd naming our tap */
 TEST_F(deleg, other_tap_fd)
 {
 	struct req r;
@@ -586,13 +602,17 @@ TEST_F(deleg, other_tap_fd)
 	req_init(&r, OP_RSS_SET, self->other.fds[0]);
 	r.dev.name = self->dev.name;
 	req_rss(self, &r, 2);
-	refused(_metadata, self, variant, &r,
-		variant->userns ? -ENODEV : -EPERM,
-		variant->userns ? NULL : MSG_OTHER_DEV);
+	if (variant->userns) {
+		/* On its own socket the name means nothing to the VMM */
+		refused(_metadata, self, variant, &r, -ENODEV, NULL);
+		req_names(self, variant, &r);
+	}
+	refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
 	r.dev.name = NULL;
 	r.dev.ifindex = self->dev.ifindex;
-	if (!variant->userns)
-		refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
+	r.op = OP_RSS_GET;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
 }
 
 /* A tun's fd naming our tap */
@@ -600,9 +620,8 @@ TEST_F(deleg, tun_fd)
 {
 	struct req r;
 
-	if (variant->userns)
-		SKIP(return, "names do not resolve in the VMM's namespace");
 	req_init(&r, OP_RSS_SET, self->tun.fds[0]);
+	req_names(self, variant, &r);
 	r.dev.name = self->dev.name;
 	req_rss(self, &r, QUEUES);
 	refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
@@ -705,9 +724,8 @@ TEST_F(deleg, fd_names_other_device)
 {
 	struct req r;
 
-	if (variant->userns)
-		SKIP(return, "names do not resolve in the VMM's namespace");
 	req_init(&r, OP_RSS_SET, self->dev.fds[0]);
+	req_names(self, variant, &r);
 	r.dev.name = self->other.name;
 	req_rss(self, &r, 2);
 	refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);

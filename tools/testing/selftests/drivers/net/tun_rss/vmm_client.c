@@ -168,6 +168,17 @@ static void make_conf(struct vmm_conf *conf, unsigned int queues, __u64 *seed)
 	}
 }
 
+/* Report one request of the VMM; returns its error */
+static int step(const struct vnl *vnl, const char *what, int err)
+{
+	if (err)
+		vmm_err("%s: %s%s%s", what, strerror(-err),
+			vnl->extack[0] ? ": " : "", vnl->extack);
+	else if (!quiet)
+		printf("vmm: %s: ok\n", what);
+	return err;
+}
+
 /* Steps 3 to 8 of the header comment */
 static int vmm_configure(const int *fds, struct vmm_conf *conf)
 {
@@ -196,42 +207,44 @@ static int vmm_configure(const int *fds, struct vmm_conf *conf)
 		return err;
 	}
 
-#define STEP(what, call)						\
-	do {								\
-		err = (call);						\
-		if (err) {						\
-			vmm_err("%s: %s%s%s", what, strerror(-err),	\
-				vnl.extack[0] ? ": " : "", vnl.extack);	\
-			goto out;					\
-		}							\
-		if (!quiet)						\
-			printf("vmm: %s: ok\n", what);			\
-	} while (0)
-
-	STEP("CHANNELS_GET", vnl_channels_get(&vnl, &dev, &combined));
+	err = step(&vnl, "CHANNELS_GET",
+		   vnl_channels_get(&vnl, &dev, &combined));
+	if (err)
+		goto out;
 	if (combined != conf->queues) {
 		vmm_err("the tap has %u queues, the VMM holds %u", combined,
 			conf->queues);
 		err = -EINVAL;
 		goto out;
 	}
-	STEP("RSS_SET context 0 (Toeplitz, key, table)",
-	     vnl_rss_set(&vnl, &dev, 0, conf->key0, conf->indir0,
-			 TRSS_INDIR_SIZE, TRSS_HASH_TOP));
-	STEP("RSS_SET context 0 flow-hash tcp4 udp4 tcp6 udp6 sdfn",
-	     vnl_rss_set_fields(&vnl, &dev, 0, types, ARRAY_SIZE(types),
-				RXH_SDFN));
-	STEP("FEATURES_SET rx-hashing on",
-	     vnl_feature_set(&vnl, &dev, "rx-hashing", true));
-	STEP("FEATURES_GET", vnl_feature_get(&vnl, &dev, "rx-hashing", &on));
+	err = step(&vnl, "RSS_SET context 0 (Toeplitz, key, table)",
+		   vnl_rss_set(&vnl, &dev, 0, conf->key0, conf->indir0,
+			       TRSS_INDIR_SIZE, TRSS_HASH_TOP));
+	if (err)
+		goto out;
+	err = step(&vnl, "RSS_SET context 0 flow-hash tcp4 udp4 tcp6 udp6 sdfn",
+		   vnl_rss_set_fields(&vnl, &dev, 0, types,
+				      ARRAY_SIZE(types), RXH_SDFN));
+	if (err)
+		goto out;
+	err = step(&vnl, "FEATURES_SET rx-hashing on",
+		   vnl_feature_set(&vnl, &dev, "rx-hashing", true));
+	if (err)
+		goto out;
+	err = step(&vnl, "FEATURES_GET",
+		   vnl_feature_get(&vnl, &dev, "rx-hashing", &on));
+	if (err)
+		goto out;
 	if (!on) {
 		vmm_err("rx-hashing did not turn on");
 		err = -EINVAL;
 		goto out;
 	}
-	STEP("RSS_CREATE_ACT (own key and table)",
-	     vnl_rss_create(&vnl, &dev, conf->key1, conf->indir1,
-			    TRSS_INDIR_SIZE, &conf->ctx));
+	err = step(&vnl, "RSS_CREATE_ACT (own key and table)",
+		   vnl_rss_create(&vnl, &dev, conf->key1, conf->indir1,
+				  TRSS_INDIR_SIZE, &conf->ctx));
+	if (err)
+		goto out;
 	if (!quiet)
 		printf("vmm: context %u created\n", conf->ctx);
 
@@ -240,9 +253,7 @@ static int vmm_configure(const int *fds, struct vmm_conf *conf)
 	if (err == -EOPNOTSUPP) {
 		/* Not a pass in disguise: said loudly, checked by the tests */
 		printf("vmm: no flow rules over ethtool netlink in this kernel\n");
-	} else if (err) {
-		vmm_err("FLOW_RULE_ADD: %s%s%s", strerror(-err),
-			vnl.extack[0] ? ": " : "", vnl.extack);
+	} else if (step(&vnl, "FLOW_RULE_ADD", err)) {
 		goto out;
 	} else {
 		conf->rule = true;
@@ -251,8 +262,10 @@ static int vmm_configure(const int *fds, struct vmm_conf *conf)
 	}
 
 	/* Read back what the device now has, through the fd as well */
-	STEP("RSS_GET context 0",
-	     vnl_rss_get(&vnl, &dev, 0, &rss, &indir_size));
+	err = step(&vnl, "RSS_GET context 0",
+		   vnl_rss_get(&vnl, &dev, 0, &rss, &indir_size));
+	if (err)
+		goto out;
 	if (indir_size != TRSS_INDIR_SIZE ||
 	    memcmp(rss.key, conf->key0, TRSS_RSS_KEY_LEN) ||
 	    memcmp(rss.indir, conf->indir0, sizeof(conf->indir0))) {
@@ -260,14 +273,15 @@ static int vmm_configure(const int *fds, struct vmm_conf *conf)
 		err = -EINVAL;
 		goto out;
 	}
-	STEP("RSS_GET new context",
-	     vnl_rss_get(&vnl, &dev, conf->ctx, &rss, &indir_size));
+	err = step(&vnl, "RSS_GET new context",
+		   vnl_rss_get(&vnl, &dev, conf->ctx, &rss, &indir_size));
+	if (err)
+		goto out;
 	if (memcmp(rss.key, conf->key1, TRSS_RSS_KEY_LEN) ||
 	    memcmp(rss.indir, conf->indir1, sizeof(conf->indir1))) {
 		vmm_err("context %u reads back differently", conf->ctx);
 		err = -EINVAL;
 	}
-#undef STEP
 out:
 	vnl_close(&vnl);
 	return err;
@@ -471,7 +485,7 @@ static int check_reference(const char *argv0)
 	return 0;
 }
 
-static void usage(const char *argv0)
+static void print_usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s [--userns] [--queues N] [--flows M] [--quiet]\n",
 		argv0);
@@ -514,13 +528,13 @@ int main(int argc, char **argv)
 			quiet = true;
 			break;
 		default:
-			usage(argv[0]);
+			print_usage(argv[0]);
 		}
 	}
 	/* A queue holds 500 frames: the host sends them all before reading */
 	if (queues < 2 || queues > TRSS_MAX_QUEUES || !nr_flows ||
 	    nr_flows > 500)
-		usage(argv[0]);
+		print_usage(argv[0]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	if (check_reference(argv[0]))
