@@ -9,8 +9,16 @@
 # report, and back; after every change both outputs must show what the
 # test configured, and where frames land confirms the steering mode.
 #
-# Environment: IP (default: the project's build/tools/sbin/ip), ETHTOOL
-# (default /usr/sbin/ethtool: the stock 6.1, over ioctl).
+# Against the stock iproute2 6.1 (STOCK_IP), the patched ip adds exactly
+# these keys and changes nothing else.  With --base, on a kernel without
+# the tun-rss series ("make kernel-base"), the patched ip must print
+# exactly what the stock one does:
+#   VM_KERNEL=build/kbuild-um-base/linux scripts/vm.sh -- \
+#	'cd build/kselftest/drivers/net/tun_rss && ./iplink.sh --base'
+#
+# Environment: IP (default: the project's build/tools/sbin/ip), STOCK_IP
+# (default /usr/sbin/ip), ETHTOOL (default /usr/sbin/ethtool: the stock
+# 6.1, over ioctl).
 
 set -u
 
@@ -22,6 +30,10 @@ source "$DIR/rss_netlink_lib.sh"
 # In build/kselftest (installed), or in the kernel tree build/linux
 IP=${IP:-$(first_of "$DIR/../../../../tools/sbin/ip" \
 		    "$DIR/../../../../../../../tools/sbin/ip")}
+STOCK_IP=${STOCK_IP:-/usr/sbin/ip}
+BASE=0
+[ "${1:-}" = --base ] && BASE=1
+NEW_KEYS='del(.[0].linkinfo.info_data | .steering, .rss_contexts, .flow_rules, .hash_report, .vnet_hdr_sz)'
 
 # hold CMD: a tap_hold command answered by "ok" (steer, vnet)
 hold() {
@@ -186,6 +198,53 @@ t_plain_tun() {
 	return $ret
 }
 
+# same_as_stock NAME JQ: the patched ip's JSON, filtered by JQ, and the
+# stock ip's are the same; with JQ ".", so is the text
+same_as_stock() {
+	local name=$1 filter=$2 mine stock
+
+	mine=$("$IP" -j -d link show dev "$name" | jq -cS "$filter") ||
+		fail "ip -j -d: $mine" || return
+	stock=$("$STOCK_IP" -j -d link show dev "$name" | jq -cS .) ||
+		fail "stock ip -j -d: $stock" || return
+	[ "$mine" = "$stock" ] || fail "JSON differs from the stock ip's:" \
+		"  ip:    $mine" "  stock: $stock" || return
+	[ "$filter" = . ] || return 0
+	mine=$("$IP" -d link show dev "$name" 2>&1)
+	stock=$("$STOCK_IP" -d link show dev "$name" 2>&1)
+	[ "$mine" = "$stock" ] || fail "text differs from the stock ip's:" \
+		"  ip:    $mine" "  stock: $stock"
+}
+
+t_only_new_keys() {
+	local ret
+
+	run "$ETHTOOL" -X "$DEV" equal 2 || return
+	same_as_stock "$DEV" "$NEW_KEYS"
+	ret=$?
+	"$ETHTOOL" -X "$DEV" default > /dev/null 2>&1 || fail "-X default failed" || ret=1
+	return $ret
+}
+
+# On a kernel without the series: nothing new to print, nothing changed
+t_base_tap() {
+	same_as_stock "$DEV" . || return
+	# and no new key at all
+	[ "$("$IP" -j -d link show dev "$DEV" | jq -c "$NEW_KEYS")" = \
+	  "$("$IP" -j -d link show dev "$DEV" | jq -c .)" ] ||
+		fail "new keys printed without the kernel's attributes"
+}
+
+t_base_tun() {
+	local ret
+
+	run "$IP" tuntap add mode tun name tunip1 || return
+	same_as_stock tunip1 .
+	ret=$?
+	"$IP" tuntap del mode tun name tunip1 || fail "ip tuntap del failed" || ret=1
+	return $ret
+}
+
 # ---- main ----
 
 if [ "$(id -u)" != 0 ]; then
@@ -215,6 +274,18 @@ if ! read -r -t 10 -u "${HOLD[0]}" line || [ "${line%% *}" != ready ]; then
 fi
 trap stop_dev EXIT
 
+if [ $BASE = 1 ]; then
+	if ! "$STOCK_IP" -V > /dev/null 2>&1; then
+		echo "Bail out! --base needs the stock ip at $STOCK_IP"
+		exit 1
+	fi
+	check base_kernel_tap_as_stock_ip t_base_tap
+	check base_kernel_tun_as_stock_ip t_base_tun
+	echo "1..$N"
+	[ $FAILED = 0 ]
+	exit
+fi
+
 check fresh_tap_is_automq t_fresh
 check rss_after_ethtool_X t_rss
 check context_counted t_context
@@ -229,6 +300,11 @@ check hash_report_needs_20_byte_le_header t_hash_report
 check hash_report_with_rss t_hash_report_with_rss
 check hash_report_off t_hash_report_off
 check plain_tun t_plain_tun
+if "$STOCK_IP" -V > /dev/null 2>&1; then
+	check only_new_keys_vs_stock_ip t_only_new_keys
+else
+	skip only_new_keys_vs_stock_ip "no stock ip at $STOCK_IP"
+fi
 
 echo "1..$N"
 echo "# $SECONDS s"
