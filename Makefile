@@ -4,7 +4,8 @@
 #                   patched kernel, show RSS at work on a tap
 #   make check      all tests; ends with "N passed, N failed, N skipped"
 #
-# Other targets: deps fetch assemble kernel tools vm x86 series lint fuzz bench
+# Other targets: deps fetch assemble kernel kernel-base tools vm x86 series
+# lint bisect-check fuzz bench
 # clean distclean.  See README.md.
 
 SHELL		:= /bin/bash
@@ -12,14 +13,15 @@ TOP		:= $(CURDIR)
 B		:= $(TOP)/build
 TREE		:= $(B)/linux
 KOBJ_UM		:= $(B)/kbuild-um
+KOBJ_UM_BASE	:= $(B)/kbuild-um-base
 KOBJ_X86	:= $(B)/kbuild-x86
 JOBS		?= $(shell nproc)
 export CCACHE_DIR ?= $(B)/ccache
 KMAKE_UM	= $(MAKE) -s -C $(TREE) O=$(KOBJ_UM) ARCH=um CC="ccache gcc" -j$(JOBS)
 KMAKE_X86	= $(MAKE) -s -C $(TREE) O=$(KOBJ_X86) ARCH=x86_64 CC="ccache gcc" -j$(JOBS)
 
-.PHONY: all demo check deps fetch assemble kernel tools vm x86 series \
-	lint fuzz bench clean distclean
+.PHONY: all demo check deps fetch assemble kernel kernel-base tools vm x86 series \
+	lint bisect-check fuzz bench clean distclean
 
 all: demo
 
@@ -38,6 +40,14 @@ kernel: assemble
 	@flock $(B)/.kbuild-um.lock $(KMAKE_UM) linux
 	@echo "kernel: $(KOBJ_UM)/linux"
 
+# The pristine base (no tun-rss patches), same config: build/kbuild-um-base
+kernel-base: fetch
+	@scripts/kconfig.sh um $(KOBJ_UM_BASE) $(TOP)/config/uml.config $(B)/base/linux
+	@echo "kernel-base: building UML from the pristine base"
+	@flock $(B)/.kbuild-um-base.lock $(MAKE) -s -C $(B)/base/linux \
+		O=$(KOBJ_UM_BASE) ARCH=um CC="ccache gcc" -j$(JOBS) linux
+	@echo "kernel-base: $(KOBJ_UM_BASE)/linux"
+
 tools: fetch
 	@scripts/tools.sh
 
@@ -55,6 +65,11 @@ series: assemble
 # checkpatch, kernel-doc, YNL spec and x86 W=1/sparse on the series
 lint: assemble
 	@scripts/lint.sh
+
+# every patch of the series builds (UML; the tests where a patch touches
+# them); slow, on demand: the last result is kernel-patches/bisect-check.log
+bisect-check: assemble
+	@scripts/bisect-check.sh
 
 # libFuzzer targets on the pure engine; FUZZ_SECONDS per target
 fuzz: fetch
