@@ -37,6 +37,23 @@
  *  8. Optionally ETHTOOL_MSG_RSS_CREATE_ACT (more contexts, own key and
  *     table) and flow rules sending chosen flows to a context or a queue.
  *  9. Read the queues; hand hash_value/hash_report to the guest.
+ *
+ * Mapping the guest's virtio-net RSS configuration (virtio spec 5.1.6.5.7):
+ *  - hash_types: VIRTIO_NET_RSS_HASH_TYPE_IPv4 -> ip4 "sd", TCPv4 -> tcp4
+ *    "sdfn", UDPv4 -> udp4 "sdfn", and the same for IPv6; a TCP/UDP type
+ *    not asked for gets "sd" when the IP type is asked for, else no
+ *    fields ("ethtool -N rx-flow-hash" semantics).  The _EX types are not
+ *    offered.
+ *  - indirection_table: tun's table has 128 entries; a guest table of n
+ *    entries (a power of two, n <= 128) becomes entry i = guest[i % n],
+ *    which selects guest[hash % n] as the guest expects.  A larger guest
+ *    table cannot be represented: do not offer it (indirection_table_mask
+ *    below 128 in the device's rss_max_indirection_table_length).
+ *  - hash_key: 40 bytes, as virtio's rss_max_key_size should say.
+ *  - unclassified_queue: frames without a hash land on table entry 0
+ *    (SPEC §4), not on a queue of their own.
+ *  - The vnet header must stay little-endian (TUNSETVNETLE, virtio 1.0)
+ *    for the report to be written.
  * What the fd does not grant: any other device, and on this one anything
  * outside RSS, flow rules, channels get and the rx-hashing/ntuple features
  * (no link settings, channel count, MTU, addresses...).
