@@ -60,7 +60,8 @@
  * the first refusals that came without any extack information (message,
  * offending or missing attribute): today those come from the genetlink
  * core (unknown command, dump of a do-only operation, EPERM) and from
- * RSS_GET's own checks.  The VM runner
+ * RSS_GET's own checks.  NLFZ_SHOW_CMD=n shows every refusal of command
+ * n with its extack message.  The VM runner
  * checks the kernel log.
  */
 
@@ -388,6 +389,7 @@ struct shared {
 static struct shared *sh;
 static struct phase_stats *st;
 static bool verbose;	/* NLFZ_VERBOSE=1: show refusals without extack */
+static int show_cmd = -1;	/* NLFZ_SHOW_CMD=n: show refusals of command n */
 
 static void __printf(1, 2) failure(const char *fmt, ...)
 {
@@ -1382,9 +1384,9 @@ static void gen_flow_rule(struct req *r, const struct state *s)
 	if (!chance(8))
 		put_u32x(r, NLFZ_A_RULE_LOCATION, pick_loc(s));
 	ft = types[rnd(ARRAY_SIZE(types))];
-	if (chance(6))
+	if (!clean && chance(6))
 		ft |= chance(2) ? FLOW_EXT : FLOW_MAC_EXT;
-	if (chance(6))
+	if (!clean && chance(6))
 		ft |= FLOW_RSS;
 	if (!clean && chance(10))
 		ft = interesting_u32();
@@ -1395,21 +1397,36 @@ static void gen_flow_rule(struct req *r, const struct state *s)
 		off = nest_start(r, NLFZ_A_RULE_MATCH);
 		n = rnd(4);
 		for (i = 0; i < n; i++) {
-			__u8 v[16];
+			/* Well-formed requests match what the type carries */
+			static const __u8 v4[] = { 1, 3, 9, 11 };
+			static const __u8 v6[] = { 5, 7, 9, 11 };
+			static const __u8 l2[] = { 21, 23, 25 };
 			__u16 a = 1 + 2 * rnd(NLFZ_A_MATCH_MAX / 2);
-			size_t len = match_len[a];
+			__u8 v[16], m[16];
+			size_t len, k;
+
+			if (clean && ft == IPV4_USER_FLOW)
+				a = v4[rnd(2)];
+			else if (clean && ft <= SCTP_V4_FLOW)
+				a = v4[rnd(ARRAY_SIZE(v4))];
+			else if (clean && ft >= TCP_V6_FLOW && ft <= SCTP_V6_FLOW)
+				a = v6[rnd(ARRAY_SIZE(v6))];
+			else if (clean && ft == ETHER_FLOW)
+				a = l2[rnd(ARRAY_SIZE(l2))];
+			len = match_len[a];
 
 			if (!clean && chance(12))
 				len = rnd(sizeof(v) + 1);
 			trss_random_bytes(&rnd_state, v, sizeof(v));
+			memset(m, 0xff, sizeof(m));
+			if (chance(3))
+				trss_random_bytes(&rnd_state, m, sizeof(m));
+			if (clean)	/* no value bits outside the mask */
+				for (k = 0; k < sizeof(v); k++)
+					v[k] &= m[k];
 			put_attr(r, fz_type(a), v, len);
-			if (chance(2)) {	/* its mask */
-				memset(v, 0xff, sizeof(v));
-				if (chance(3))
-					trss_random_bytes(&rnd_state, v,
-							  sizeof(v));
-				put_attr(r, fz_type(a + 1), v, len);
-			}
+			if (chance(2))	/* its mask */
+				put_attr(r, fz_type(a + 1), m, len);
 		}
 		if (!clean && chance(8))
 			put_random_attr(r, 1 + rnd(40));
@@ -2081,6 +2098,11 @@ static void run_phase(enum phase ph, unsigned long count, double seconds)
 			st->by_errno[e < NR_ERRNO ? e : 0]++;
 			st->no_extack_msg += !res->extack_msg;
 			st->no_extack += !res->extack_any;
+			if (show_cmd == r->cmd) {
+				ksft_print_msg("request %lu: %s \"%s\"\n", i,
+					       strerror(e), res->extack);
+				dump_req(r);
+			}
 			if (verbose && !res->extack_any && st->no_extack <= 30) {
 				ksft_print_msg("request %lu: %s without extack\n",
 					       i, strerror(e));
@@ -2094,6 +2116,10 @@ static void run_phase(enum phase ph, unsigned long count, double seconds)
 				   !r->mutated && !(r->cmd > ETHTOOL_MSG_USER_MAX)) {
 				failure("request %lu: EPERM for a privileged sender naming no fd \"%s\"",
 					i, res->extack);
+				dump_req(r);
+			} else if (e == EPERM && granted) {
+				failure("request %lu: cmd %u refused with EPERM although its fd grants control (SPEC 6) \"%s\"",
+					i, r->cmd, res->extack);
 				dump_req(r);
 			} else if (e == EBADF && !dc.has_fd && !r->mutated) {
 				failure("request %lu: EBADF without a fd \"%s\"",
@@ -2113,10 +2139,11 @@ static void run_phase(enum phase ph, unsigned long count, double seconds)
 				dump_req(r);
 			}
 			if (ph != PH_PRIV && op_admin(r->cmd) && !granted) {
-				failure("request %lu: unprivileged cmd %u succeeded%s",
+				failure("request %lu: unprivileged cmd %u succeeded %s",
 					i, r->cmd,
-					dc.has_fd ? " with a fd that grants nothing" :
-					" without a fd");
+					!dc.has_fd ? "without a fd" :
+					r->connected ? "without an explicit destination" :
+					"with a fd that grants nothing");
 				dump_req(r);
 			}
 		}
@@ -2388,6 +2415,8 @@ int main(int argc, char **argv)
 		seconds = strtod(argv[3], NULL);
 	rnd_state = seed;
 	verbose = getenv("NLFZ_VERBOSE") && *getenv("NLFZ_VERBOSE") == '1';
+	if (getenv("NLFZ_SHOW_CMD"))
+		show_cmd = atoi(getenv("NLFZ_SHOW_CMD"));
 
 	ksft_print_header();
 	ksft_set_plan(3);
