@@ -259,10 +259,12 @@ static void check_rss_batch(struct __test_metadata *_metadata,
 			    report_hash(rx) == hash && report_type(rx) == type &&
 			    !report_pad(rx))
 				continue;
-			if (bad++ < 5)
-				TH_LOG("flow %u round %u: queue %d/%d, hash %08x/%08x, type %u/%u (got/want)",
-				       f, r, rx->queue, want, report_hash(rx),
-				       hash, report_type(rx), type);
+			if (bad++ >= 5)
+				continue;
+			/* got/want */
+			TH_LOG("flow %u round %u: queue %d/%d, hash %08x/%08x, type %u/%u",
+			       f, r, rx->queue, want, report_hash(rx),
+			       hash, report_type(rx), type);
 		}
 	}
 	EXPECT_EQ(bad, 0U);

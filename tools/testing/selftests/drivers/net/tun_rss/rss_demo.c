@@ -162,7 +162,7 @@ static const char *report_name(unsigned int t)
 		"IPv6_EX", "TCPv6_EX", "UDPv6_EX",
 	};
 
-	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+	return t < ARRAY_SIZE(names) ? names[t] : "?";
 }
 
 int main(void)

@@ -46,9 +46,11 @@
 
 /* include/linux/ethtool.h: kernel-internal, the bits of ETH_SS_RSS_HASH_FUNCS */
 #define TRSS_HASH_NO_CHANGE	0
-#define TRSS_HASH_TOP		(1 << 0)
-#define TRSS_HASH_XOR		(1 << 1)
-#define TRSS_HASH_CRC32		(1 << 2)
+enum {
+	TRSS_HASH_TOP	= 0x1,
+	TRSS_HASH_XOR	= 0x2,
+	TRSS_HASH_CRC32	= 0x4,
+};
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
