@@ -186,6 +186,62 @@ t_hash_report_off() {
 	shows "$DEV" automq 0 0 off 10
 }
 
+# wait_for FILE PATTERN: up to 10 s for PATTERN to show in FILE
+wait_for() {
+	local t
+
+	for ((t = 0; t < 100; t++)); do
+		grep -q "$2" "$1" && return 0
+		sleep 0.1
+	done
+	fail "no '$2' from ip monitor:" "$(cat "$1")"
+}
+
+# RTM_NEWLINK from the ioctls that change what the link info reports
+# (eBPF steering, vnet header size and endianness): each one notifies,
+# with the new state.  MTU changes bracket the ioctls, so that every
+# notification between them is theirs.
+t_notify() {
+	local f pid k got want ret=0
+
+	f=$(mktemp)
+	"$IP" -d monitor link > "$f" 2>&1 &
+	pid=$!
+	# until the monitor listens, events are not seen: retry the marker
+	for ((k = 0; k < 20; k++)); do
+		"$IP" link set dev "$DEV" mtu $((1400 + k))
+		grep -q 'mtu 14[0-9][0-9]' "$f" && break
+		sleep 0.5
+	done
+	wait_for "$f" 'mtu 14[0-9][0-9]' || ret=1
+	# it listens now: after this marker, every earlier event is in
+	"$IP" link set dev "$DEV" mtu 1450
+	[ $ret = 0 ] && { wait_for "$f" 'mtu 1450' || ret=1; }
+	k=$(grep -c 'tun type' "$f")
+	if [ $ret = 0 ]; then
+		hold steer 2 && hold steer -1 && hold vnet 20 le &&
+			hold vnet 10 le || ret=1
+	fi
+	"$IP" link set dev "$DEV" mtu 1500
+	[ $ret = 0 ] && { wait_for "$f" 'mtu 1500' || ret=1; }
+	kill "$pid"
+	wait "$pid" 2> /dev/null
+	if [ $ret = 0 ]; then
+		# the notifications between the markers
+		got=$(grep 'tun type' "$f" | tail -n +$((k + 1)) | head -n -1 |
+			awk '{ for (i = 1; i < NF; i++) {
+				if ($i == "vnet_hdr_sz") sz = $(i + 1)
+				if ($i == "steering") st = $(i + 1) }
+			       printf "%s %s,", sz, st }')
+		# steer 2, steer -1; vnet: TUNSETVNETHDRSZ, TUNSETVNETLE, _BE each
+		want="10 ebpf,10 automq,20 automq,20 automq,20 automq,10 automq,10 automq,10 automq,"
+		[ "$got" = "$want" ] || fail "notifications (vnet_hdr_sz steering):" \
+			"  got:  $got" "  want: $want" || ret=1
+	fi
+	rm -f "$f"
+	return $ret
+}
+
 # A single-queue tun without a vnet header, made by ip itself: the state
 # is reported, the header size is not printed
 t_plain_tun() {
@@ -299,6 +355,7 @@ check ebpf_detached_is_automq t_ebpf_detached
 check hash_report_needs_20_byte_le_header t_hash_report
 check hash_report_with_rss t_hash_report_with_rss
 check hash_report_off t_hash_report_off
+check ioctl_changes_notify t_notify
 check plain_tun t_plain_tun
 if "$STOCK_IP" -V > /dev/null 2>&1; then
 	check only_new_keys_vs_stock_ip t_only_new_keys
