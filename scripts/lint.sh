@@ -29,10 +29,12 @@ if "$top/scripts/series.sh" > "$out/series" 2>&1; then
 else
 	res fail "make series" "$out/series"
 fi
+: > "$B/lint-exceptions.txt"
 for p in "$B"/series/out/0*.patch; do
 	case $p in *0000-cover-letter*) continue ;; esac
 	(cd "$T" && scripts/checkpatch.pl "${cp_args[@]}" "$p") 2>&1 |
-		python3 "$top/scripts/checkpatch-filter.py" > "$out/cp"
+		python3 "$top/scripts/checkpatch-filter.py" --justify \
+		> "$out/cp" 2>> "$B/lint-exceptions.txt"
 	if grep -qE '^(ERROR|WARNING|CHECK)' "$out/cp"; then
 		res fail "checkpatch --strict: $(basename "$p")" "$out/cp"
 	else

@@ -37,6 +37,7 @@ done < "$top/kernel-patches/series"
 n=$(git rev-list --count base..HEAD)
 [ "$n" -gt 0 ] || { echo "series: empty"; exit 0; }
 git format-patch -q --cover-letter -o "$S/out" base..HEAD
+"$top/scripts/cover-letter.py" "$S/out/0000-cover-letter.patch"
 
 # Completeness: the series must reproduce the assembled tree exactly.
 git diff --name-only base HEAD | sort > "$S/files"
