@@ -7,7 +7,8 @@
 #  3. kselftests (drivers/net/tun_rss and the base tree's net/tun) through
 #     the standard kselftest runner inside the patched kernel
 #  4. libFuzzer targets, 20 s each
-# make lint (checkpatch on the exported series etc.) runs on its own.
+#  5. make lint: the exported series through checkpatch --strict, kernel-doc,
+#     the YNL spec check and yamllint, and the x86_64 W=1 + sparse build
 # Every VM run also fails on a kernel log splat (scripts/vm.sh).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -93,6 +94,12 @@ echo "kselftest vm: exit $rc"
 grep -E '^(not )?ok ' "$R/kselftest.tap"
 vm_verdict kselftest "$R/kselftest.tap"
 sum_args+=(--label kselftest "$R/kselftest.tap")
+
+stage "lint: checkpatch, kernel-doc, YNL spec, yamllint, x86 W=1 C=1"
+"$top/scripts/lint.sh" > "$R/lint.tap" 2>&1
+echo "lint: exit $?"
+grep -E '^(not )?ok ' "$R/lint.tap" | grep -v '^ok ' || echo "lint: all ok"
+sum_args+=(--label lint "$R/lint.tap")
 
 stage "summary"
 "$top/scripts/tap-summary.py" "${sum_args[@]}" | tee "$R/summary"

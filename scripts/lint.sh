@@ -3,7 +3,8 @@
 #  - scripts/checkpatch.pl --strict --codespell on every patch of
 #    `make series` (run first) and on every new file
 #  - scripts/kernel-doc -none on the new C files and headers
-#  - the ethtool YNL spec loads and validates against its schema
+#  - the ethtool YNL spec loads and validates against its schema, and
+#    passes yamllint (default rules, warnings are errors)
 #  - the x86_64 W=1 + sparse compile of the touched objects (make x86)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +60,12 @@ SpecFamily(sys.argv[1])' "$T/Documentation/netlink/specs/ethtool.yaml") > "$out/
 	res ok "YNL spec ethtool.yaml validates"
 else
 	res fail "YNL spec ethtool.yaml validates" "$out/ynl"
+fi
+
+if yamllint -s "$T/Documentation/netlink/specs/ethtool.yaml" > "$out/yl" 2>&1; then
+	res ok "yamllint ethtool.yaml"
+else
+	res fail "yamllint ethtool.yaml" "$out/yl"
 fi
 
 if "$top/scripts/x86-check.sh" > "$out/x86" 2>&1; then
