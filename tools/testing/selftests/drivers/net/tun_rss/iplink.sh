@@ -7,7 +7,9 @@
 # A multi-queue tap (tap_hold) goes through automq, RSS (ethtool -X), an
 # additional context, flow rules, a steering eBPF program and the hash
 # report, and back; after every change both outputs must show what the
-# test configured, and where frames land confirms the steering mode.
+# test configured, and where frames land confirms the steering mode.  The
+# tree's rt_link YNL spec must decode the same state, and the ioctls that
+# change it must send RTM_NEWLINK ("ip -d monitor link").
 #
 # Against the stock iproute2 6.1 (STOCK_IP), the patched ip adds exactly
 # these keys and changes nothing else.  With --base, on a kernel without
@@ -31,6 +33,7 @@ source "$DIR/rss_netlink_lib.sh"
 IP=${IP:-$(first_of "$DIR/../../../../tools/sbin/ip" \
 		    "$DIR/../../../../../../../tools/sbin/ip")}
 STOCK_IP=${STOCK_IP:-/usr/sbin/ip}
+RT_LINK_SPEC=${YNL_SPEC:+$(dirname "$YNL_SPEC")/rt_link.yaml}
 BASE=0
 [ "${1:-}" = --base ] && BASE=1
 NEW_KEYS='del(.[0].linkinfo.info_data | .steering, .rss_contexts, .flow_rules, .hash_report, .vnet_hdr_sz)'
@@ -130,6 +133,19 @@ t_rule_context() {
 	[ -n "$RULE_C" ] || fail "no rule id in: $OUT" || return
 	shows "$DEV" rss 1 2 off 10 || return
 	dport_within 64 4001 "2 3"
+}
+
+# The rt_link YNL spec decodes the same state (names, enum, types)
+t_ynl_spec() {
+	local got want='["rss",1,2,0,10]'
+
+	got=$(python3 "$YNL_CLI" --spec "$RT_LINK_SPEC" --output-json \
+		--do getlink --json "{\"ifname\":\"$DEV\"}" 2>&1) ||
+		fail "ynl getlink: $got" || return
+	got=$(echo "$got" | jq -c '.linkinfo.data | [.steering,
+		."num-rss-contexts", ."num-flow-rules", ."hash-report",
+		."vnet-hdr-sz"]') || fail "ynl getlink: not JSON" || return
+	[ "$got" = "$want" ] || fail "ynl getlink linkinfo data: $got, want $want"
 }
 
 t_rules_deleted() {
@@ -347,6 +363,11 @@ check rss_after_ethtool_X t_rss
 check context_counted t_context
 check queue_rule_counted t_rule_queue
 check context_rule_counted t_rule_context
+if [ -n "$YNL_CLI" ] && [ -e "$RT_LINK_SPEC" ]; then
+	check ynl_rt_link_spec_decodes_it t_ynl_spec
+else
+	skip ynl_rt_link_spec_decodes_it "tools/net/ynl/cli.py or rt_link.yaml not found"
+fi
 check deleted_rules_uncounted t_rules_deleted
 check deleted_context_uncounted t_context_deleted
 check rss_default_is_automq t_rss_default
