@@ -848,12 +848,12 @@ static void run_client(struct __test_metadata *_metadata, const char *args)
 	slash = strrchr(dir, '/');
 	ASSERT_NE(slash, NULL);
 	*slash = '\0';
-	ret = trss_run(out, sizeof(out), "%s/vmm_client --quiet --flows 400 %s",
+	ret = trss_run(out, sizeof(out), "%s/vmm_client --quiet --flows 256 %s",
 		       dir, args);
 	TH_LOG("%s", out);
 	EXPECT_EQ(ret, 0);
 	EXPECT_NE(strstr(out, "vmm_client: PASS"), NULL);
-	EXPECT_NE(strstr(out, "400/400 frames read"), NULL);
+	EXPECT_NE(strstr(out, "256/256 frames read"), NULL);
 	EXPECT_EQ(strstr(out, "MISMATCH"), NULL);
 	/* With flow rules, some flows went to the context through one */
 	if (rules)
