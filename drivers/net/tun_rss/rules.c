@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
+#include "tun_devlink.h"
 #include "tun_rss.h"
 
 /**
@@ -428,6 +429,7 @@ bool tun_rss_has_rules(const struct tun_rss *rss)
 
 static void __exit tun_rss_exit(void)
 {
+	tun_devlink_exit();
 	/* classifiers are freed by call_rcu() callbacks of this module */
 	rcu_barrier();
 }
