@@ -409,7 +409,11 @@ t_fd_equal() {
 t_fd_show() {
 	asuser "$EP --dev-fd 3 --json -x $FD_DEV" || fail "$OUT" || return
 	[ "$(echo "$OUT" | jq -r '.[0]["rss-indirection-table"] | map(tostring) | join(" ")')" = \
-		"$(fd_ioctl_indir 0)" ] || fail "$OUT"
+		"$(fd_ioctl_indir 0)" ] || fail "$OUT" || return
+	# channels: delegated too
+	asuser "$EP --dev-fd 3 -l $FD_DEV" || fail "$OUT" || return
+	echo "$OUT" | awk '/^Current/ { cur = 1 } cur && /^Combined:/ { print $2 }' |
+		grep -qx 2 || fail "$OUT"
 }
 
 t_fd_ctx() {
