@@ -86,7 +86,7 @@ bool __tun_dl_xmit_drop(struct tun_dl_port *dp, const struct sk_buff *skb);
  * @dp: the device's devlink state
  * @skb: the frame, its queue_mapping the reader's queue
  *
- * Frame path, RCU read side.  Costs two loads when no rate is configured.
+ * Frame path, RCU read side.  Costs three loads when no rate is configured.
  *
  * Return: true when the frame must be dropped (it is counted in @dp->drops).
  */
