@@ -22,14 +22,20 @@
  * Under rss, rules and ebpf every frame read is checked against the
  * queue the reference Toeplitz of tun_rss_lib.c gives its flow; a
  * misplaced frame fails the run, so the eBPF program and RSS are known
- * to do the same work.  Configurations run alternately, round after
- * round.  One line per run on stdout:
+ * to do the same work.  After one run that is not reported (first use
+ * of everything), configurations run alternately, round after round, the
+ * order rotated each round.  One line per run on stdout:
  *
  *   run <TAB> config <TAB> round <TAB> frames/s <TAB> frames <TAB>
  *   seconds <TAB> dropped <TAB> misplaced <TAB> sender yields
  *
  *   tun_pps [-r rounds] [-t seconds] [-w warmup_ms] [-f flows]
- *           [-b toeplitz_steer.bpf.o] [config...]
+ *           [-b toeplitz_steer.bpf.o] [-m marks] [config...]
+ *
+ * -m names a file (on the host, through hostfs) that gets a line right
+ * before and right after each measured interval, for vmcpu.py to record
+ * the host CPU time the VM used in it: on a shared host, frames per CPU
+ * second do not depend on how much of a CPU the VM got.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -110,6 +116,7 @@ static const struct {
 
 struct pps {
 	unsigned int nr_flows;
+	int marks;			/* -m: marks file on the host, or -1 */
 	unsigned char (*frames)[PPS_FRAME_LEN];
 	struct mmsghdr *msgs;		/* [nr_flows], one frame each */
 	struct iovec *iov;
@@ -379,8 +386,26 @@ static __u64 tx_dropped(struct trss_dev *dev)
 	return st.tx_dropped;
 }
 
+/*
+ * A line to the marks file (-m): a host-side sampler (vmcpu.py) records
+ * the host CPU time the VM has used when it sees it.
+ */
+static void mark(const struct pps *p, const char *what, enum pps_config c,
+		 unsigned int round)
+{
+	char line[64];
+	int len;
+
+	if (p->marks < 0)
+		return;
+	len = snprintf(line, sizeof(line), "%s\t%s\t%u\n", what,
+		       config_name[c], round);
+	if (write(p->marks, line, len) != len)
+		die("write marks", errno);
+}
+
 static void run_one(struct pps *p, enum pps_config c, unsigned int round,
-		    double secs, double warmup)
+		    double secs, double warmup, bool report)
 {
 	struct trss_dev_opts opts = { .queues = PPS_QUEUES };
 	struct sender_arg sa;
@@ -443,11 +468,15 @@ static void run_one(struct pps *p, enum pps_config c, unsigned int round,
 
 	usleep(warmup * 1e6);
 	drop0 = tx_dropped(&r->dev);
+	if (report)
+		mark(p, "start", c, round);
 	f0 = received(r);
 	t0 = now();
 	usleep(secs * 1e6);
 	f1 = received(r);
 	t1 = now();
+	if (report)
+		mark(p, "end", c, round);
 	drop1 = tx_dropped(&r->dev);
 
 	__atomic_store_n(&r->stop, true, __ATOMIC_RELAXED);
@@ -461,10 +490,11 @@ static void run_one(struct pps *p, enum pps_config c, unsigned int round,
 	if (r->err)
 		die("sendmmsg", r->err);
 
-	printf("run\t%s\t%u\t%.0f\t%lu\t%.3f\t%llu\t%lu\t%lu\n",
-	       config_name[c], round, (f1 - f0) / (t1 - t0), f1 - f0,
-	       t1 - t0, (unsigned long long)(drop1 - drop0), misplaced,
-	       r->yields);
+	if (report)
+		printf("run\t%s\t%u\t%.0f\t%lu\t%.3f\t%llu\t%lu\t%lu\n",
+		       config_name[c], round, (f1 - f0) / (t1 - t0), f1 - f0,
+		       t1 - t0, (unsigned long long)(drop1 - drop0),
+		       misplaced, r->yields);
 	fflush(stdout);
 	trss_dev_destroy(&r->dev);
 	if (r->obj)
@@ -481,7 +511,7 @@ static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: %s [-r rounds] [-t seconds] [-w warmup_ms] [-f flows]\n"
-		"       [-b toeplitz_steer.bpf.o] [config...]\n"
+		"       [-b toeplitz_steer.bpf.o] [-m marks] [config...]\n"
 		"configs: automq rss rss+1024-rules ebpf-toeplitz (default: all)\n",
 		"tun_pps");
 	exit(2);
@@ -489,13 +519,13 @@ static void bad_usage(void)
 
 int main(int argc, char **argv)
 {
-	struct pps p = { .nr_flows = 4096 };
+	struct pps p = { .nr_flows = 4096, .marks = -1 };
 	unsigned int rounds = 5, round, i, nc = 0;
 	double secs = 3, warmup = 0.5;
 	enum pps_config cfgs[PPS_NR];
 	int o, c, err;
 
-	while ((o = getopt(argc, argv, "r:t:w:f:b:h")) != -1) {
+	while ((o = getopt(argc, argv, "r:t:w:f:b:m:h")) != -1) {
 		switch (o) {
 		case 'r':
 			rounds = atoi(optarg);
@@ -511,6 +541,11 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			p.bpf_obj = optarg;
+			break;
+		case 'm':
+			p.marks = open(optarg, O_WRONLY | O_APPEND | O_CLOEXEC);
+			if (p.marks < 0)
+				die(optarg, errno);
 			break;
 		default:
 			bad_usage();
@@ -540,9 +575,17 @@ int main(int argc, char **argv)
 	build_frames(&p);
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 
-	/* Alternate: every configuration once per round */
+	/*
+	 * A run not reported first (the first device, the first pages of
+	 * everything), then every configuration once per round, the order
+	 * rotated from round to round so that none is always first.
+	 */
+	run_one(&p, cfgs[0], 0, secs < 1 ? secs : 1, warmup, false);
 	for (round = 0; round < rounds; round++)
 		for (i = 0; i < nc; i++)
-			run_one(&p, cfgs[i], round, secs, warmup);
+			run_one(&p, cfgs[(round + i) % nc], round, secs, warmup,
+				true);
+	if (p.marks >= 0 && write(p.marks, "quit\n", 5) != 5)
+		die("write marks", errno);
 	return 0;
 }
