@@ -87,12 +87,17 @@ type_case() {
 	has_line "$view" "Action: Direct to queue 2"
 }
 
-# The dump: one message per rule, by ascending location; get does the same
+# The dump: one message per rule, by ascending location, of one device or
+# all; get says the same
 t_types_dump() {
 	[ "$(echo "$DUMP" | jq -c 'map(.location)')" = "[$(seq -s , 10 19)]" ] ||
 		fail "dump: $DUMP" || return
 	"$ETHTOOL" -n "$DEV" | grep -q "^Total 10 rules" ||
 		fail "ioctl: $("$ETHTOOL" -n "$DEV")" || return
+	# without a device: every device's rules, these among them
+	ynl dump:flow-rule-get "{}" || fail "$OUT" || return
+	[ "$(echo "$OUT" | jq -c 'map(select(.header["dev-name"] == "'$DEV'") | .location)')" = \
+		"[$(seq -s , 10 19)]" ] || fail "dump of all devices: $OUT" || return
 	rule_get 13 || fail "$OUT" || return
 	[ "$(echo "$RULE" | jq -c 'del(.header)')" = "$(echo "$DUMP" | jq -c '.[3]')" ] ||
 		fail "get: $RULE" "dump: $(echo "$DUMP" | jq -c '.[3]')"
