@@ -509,8 +509,8 @@ static struct flow_rule_dump_ctx *flow_rule_dump_ctx(struct netlink_callback *cb
 
 int ethnl_flow_rule_dump_start(struct netlink_callback *cb)
 {
-	const struct genl_info *info = genl_info_dump(cb);
 	struct flow_rule_dump_ctx *ctx = flow_rule_dump_ctx(cb);
+	const struct genl_info *info = genl_info_dump(cb);
 	struct ethnl_req_info req_info = {};
 	struct nlattr **tb = info->attrs;
 	int ret;
@@ -885,8 +885,8 @@ static int flow_rule_parse(struct flow_rule_add_req *req,
 {
 	struct ethtool_rx_flow_spec *fs = &req->rxnfc.fs;
 	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr **tb = info->attrs;
 	const struct flow_rule_type *type;
+	struct nlattr **tb = info->attrs;
 	u32 flow_type;
 	int ret;
 
@@ -932,18 +932,19 @@ static int flow_rule_check_action(struct net_device *dev,
 				  struct flow_rule_add_req *req,
 				  struct netlink_ext_ack *extack)
 {
-	const struct ethtool_ops *ops = dev->ethtool_ops;
-	struct ethtool_rx_flow_spec *fs = &req->rxnfc.fs;
 	struct nlattr *ctx_attr = req->action[ETHTOOL_A_FLOW_ACTION_CONTEXT];
 	struct nlattr *queue_attr = req->action[ETHTOOL_A_FLOW_ACTION_QUEUE];
-	u32 queue = ethtool_get_flow_spec_ring(fs->ring_cookie);
+	const struct ethtool_ops *ops = dev->ethtool_ops;
+	struct ethtool_rx_flow_spec *fs = &req->rxnfc.fs;
 	u32 rss_context = req->rxnfc.rss_context;
 	bool found = true;
 	int rings;
+	u32 queue;
 
 	if (fs->ring_cookie == RX_CLS_FLOW_DISC ||
 	    fs->ring_cookie == RX_CLS_FLOW_WAKE)
 		return 0;
+	queue = ethtool_get_flow_spec_ring(fs->ring_cookie);
 
 	if (ctx_attr) {
 		if (!ops->cap_rss_ctx_supported && !ops->create_rxfh_context) {
@@ -1144,8 +1145,8 @@ static int flow_rule_add(struct net_device *dev, struct flow_rule_add_req *req,
 
 int ethnl_flow_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct flow_rule_add_req *req;
 	struct ethnl_req_info req_info = {};
+	struct flow_rule_add_req *req;
 	struct net_device *dev;
 	struct sk_buff *rsp;
 	void *hdr;
