@@ -124,6 +124,8 @@ expect() {
 	EXPECT=$(($1 * (ms - $2) / ms))
 }
 at_least() { awk -v g="$1" -v w="$2" 'BEGIN { exit !(g >= w) }'; }
+# report TITLE: what tun_rate measured, as TAP diagnostics
+report() { echo "# $1:"; sed 's/^/#   /' <<< "$MEASURED"; }
 mbit() { awk -v b="$1" 'BEGIN { printf "%.3f Mbit/s", b / 1e6 }'; }
 
 # ---- instance and ports ----
@@ -225,7 +227,7 @@ t_leaf_tx_max() {
 	measure dlr0 || return
 	drops1=$(stat_of dlr0 rx_rate_drops)
 	txd1=$(tx_dropped dlr0)
-	echo "# leaf at $CAP_ARG: $MEASURED"
+	report "leaf at $CAP_ARG"
 	at_least $((M_dlr0_sent * FLEN * 8 / SECS)) $((CAP * 2)) ||
 		fail "the flood offered $(mbit $((M_dlr0_sent * FLEN * 8 / SECS))), not over twice the cap" ||
 		return
@@ -248,7 +250,7 @@ t_leaf_unlimited_again() {
 	NS=$NS_A
 	dl port function rate set "$port" tx_max 0 || fail "tx_max 0" || return
 	measure dlr0 || return
-	echo "# leaf without a cap: $MEASURED"
+	report "leaf without a cap"
 	at_least "$M_dlr0_bps" $((CAP * 2)) ||
 		fail "delivered $(mbit "$M_dlr0_bps") with no cap"
 }
@@ -266,7 +268,7 @@ t_node_caps_members() {
 	[ "$(rate_json "$h/$(ifindex "$NS" dln0)" | jq -r .parent)" = grp ] ||
 		fail "parent read back: $(dl port function rate show)" || return
 	measure dln0 dln1 || return
-	echo "# node at $CAP_ARG over two taps: $MEASURED"
+	report "node at $CAP_ARG over two taps"
 	sum=$((M_dln0_bps + M_dln1_bps))
 	expect $CAP "$M_all_stall" || return
 	within "$sum" "$EXPECT" ||
@@ -287,7 +289,7 @@ t_share_in_node() {
 	dl port function rate set "$h/$(ifindex "$NS" dln0)" tx_share 3mbit ||
 		fail "tx_share 3mbit" || return
 	measure dln0 dln1 || return
-	echo "# node at $CAP_ARG, dln0 with tx_share 3mbit: $MEASURED"
+	report "node at $CAP_ARG, dln0 with tx_share 3mbit"
 	sum=$((M_dln0_bps + M_dln1_bps))
 	expect $share "$M_dln0_stall" || return
 	at_least "$M_dln0_bps" $((EXPECT * (100 - TOL) / 100)) ||
@@ -322,7 +324,7 @@ t_queue_tx_maxrate() {
 	ip netns exec "$NS" sh -c "echo $((CAP / 1000000)) > $f" ||
 		fail "writing $f" || return
 	measure dlq0 || return
-	echo "# queue 0 at tx_maxrate $((CAP / 1000000)): $MEASURED"
+	report "queue 0 at tx_maxrate $((CAP / 1000000))"
 	expect $CAP "$M_dlq0_stall" || return
 	within "$M_dlq0_bps" "$EXPECT" ||
 		fail "delivered $(mbit "$M_dlq0_bps"), tx_maxrate $(mbit $CAP)" || return
