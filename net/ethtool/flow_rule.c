@@ -1159,10 +1159,9 @@ int ethnl_flow_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		goto out_free;
 
-	ret = ethnl_parse_header_dev_get(&req_info,
-					 info->attrs[ETHTOOL_A_FLOW_RULE_HEADER],
-					 genl_info_net(info), info->extack,
-					 true);
+	ret = ethnl_parse_header_dev_get_req(&req_info,
+					     info->attrs[ETHTOOL_A_FLOW_RULE_HEADER],
+					     info, true);
 	if (ret < 0)
 		goto out_free;
 	dev = req_info.dev;
@@ -1270,10 +1269,9 @@ int ethnl_flow_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	location = nla_get_u32(info->attrs[ETHTOOL_A_FLOW_RULE_LOCATION]);
 
-	ret = ethnl_parse_header_dev_get(&req_info,
-					 info->attrs[ETHTOOL_A_FLOW_RULE_HEADER],
-					 genl_info_net(info), info->extack,
-					 true);
+	ret = ethnl_parse_header_dev_get_req(&req_info,
+					     info->attrs[ETHTOOL_A_FLOW_RULE_HEADER],
+					     info, true);
 	if (ret < 0)
 		return ret;
 	dev = req_info.dev;
