@@ -36,7 +36,7 @@ new_files() {
 series=()
 if [ -f "$top/kernel-patches/series" ]; then
 	while read -r p; do
-		case "$p" in ''|'#'*|'@'*) continue ;; esac
+		case "$p" in ''|'#'*|'@'*|'+'*) continue ;; esac
 		p=${p%% *}
 		series+=("$top/kernel-patches/$p")
 	done < "$top/kernel-patches/series"

@@ -32,7 +32,7 @@ mapfile -t files < <(printf '%s\n' "${files[@]}" | sort -u)
 
 before=() after=() seen=0
 while read -r p; do
-	case "$p" in ''|'#'*|'@'*) continue ;; esac
+	case "$p" in ''|'#'*|'@'*|'+'*) continue ;; esac
 	p=${p%% *}
 	if [ "$p" = "$name" ]; then seen=1; continue; fi
 	if [ $seen = 0 ]; then before+=("$p"); else after+=("$p"); fi

@@ -4,6 +4,8 @@
 #   NAME.patch              a patch to existing files, applied with git am
 #   @ MSG PATH...           commit the project's new files under PATH...
 #                           with the commit message kernel-patches/MSG
+#                           (-FILE: not here; FILE=EARLY: an earlier version)
+#   + PATH...               add these new files to the next patch's commit
 # Every new file must be named by some "@" line.  The series is then
 # applied with git am to a fresh clone of the base, and the result must
 # equal the assembled tree (build/linux) file for file.
@@ -17,20 +19,50 @@ cd "$S/work"
 git config user.name "$(git -C "$top" config user.name)"
 git config user.email "$(git -C "$top" config user.email)"
 
+# commit_files PATH...: stage the project's new files under each PATH;
+# "-FILE" leaves FILE out (a later line brings it), "FILE=EARLY" stages the
+# content of EARLY (a path in the repo) as FILE (an earlier version of a
+# file a later line brings in full).
+stage_files() {
+	local p f skip=()
+
+	for p in "$@"; do
+		case $p in -*) skip+=("${p#-}") ;; esac
+	done
+	for p in "$@"; do
+		case $p in
+		-*) ;;
+		*=*)
+			f=${p%%=*}
+			mkdir -p "$(dirname "$f")"; cp "$top/${p#*=}" "$f"; git add -f "$f" ;;
+		*)
+			(cd "$top" && git ls-files --cached --others --exclude-standard -- "$p") |
+			while read -r f; do
+				printf '%s\n' "${skip[@]}" | grep -qxF "$f" && continue
+				mkdir -p "$(dirname "$f")"; cp "$top/$f" "$f"; git add -f "$f"
+			done ;;
+		esac
+	done
+}
+
+pending=()
 while read -r first rest; do
 	case "$first" in ''|'#'*) continue ;; esac
 	if [ "$first" = @ ]; then
 		read -r msg paths <<< "$rest"
-		for p in $paths; do
-			(cd "$top" && git ls-files --cached --others --exclude-standard -- "$p") |
-			while read -r f; do
-				mkdir -p "$(dirname "$f")"; cp "$top/$f" "$f"; git add -f "$f"
-			done
-		done
+		stage_files $paths
 		git commit -q -s -F "$top/kernel-patches/$msg"
+	elif [ "$first" = + ]; then
+		# new files that belong to the next patch's commit
+		read -r -a pending <<< "$rest"
 	else
 		git am -q --whitespace=nowarn "$top/kernel-patches/$first" ||
 			{ echo "series: $first does not apply" >&2; exit 1; }
+		if [ ${#pending[@]} -gt 0 ]; then
+			stage_files "${pending[@]}"
+			git commit -q --amend --no-edit
+			pending=()
+		fi
 	fi
 done < "$top/kernel-patches/series"
 
