@@ -500,7 +500,8 @@ def main():
                 f.write("- Tools: %s\n\n" % meta.get("pps_tools", "?"))
                 f.write("\n".join(ptab) + "\n\n")
                 f.write("\n".join(pgtab) + "\n")
-            f.write("\nGoals (userspace by time; kernel by frames/s): %s.\n"
+            f.write("\nGoals (userspace by time; kernel by frames per host "
+                    "CPU second when measured): %s.\n"
                     % "; ".join("%s: %s" % kv for kv in summary))
         print("results appended to %s" % args.results)
 
