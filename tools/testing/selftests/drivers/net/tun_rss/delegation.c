@@ -33,6 +33,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <libmnl/libmnl.h>
+#include <linux/ethtool_netlink.h>
 #include <linux/if_tun.h>
 
 #include "../../../kselftest_harness.h"
@@ -49,6 +50,7 @@
 #define MSG_NO_DEV	"grants control of no device"
 #define MSG_OTHER_DEV	"grants control of another device"
 #define MSG_NOT_DELEG	"operation cannot be delegated"
+#define MSG_CAP		"requires CAP_NET_ADMIN"
 #define MSG_DUMP	"do requests only"
 #define MSG_FEATURES	"only rxhash and ntuple"
 
@@ -66,6 +68,7 @@ enum req_op {
 	OP_LINKINFO_SET,
 	OP_RULE_ADD,
 	OP_RULE_DEL,
+	OP_RINGS_GET,
 };
 
 /* One request, as the unprivileged child makes it */
@@ -208,6 +211,8 @@ static int do_req(struct vnl *vnl, const struct req *r, struct result *res)
 					       &res->value);
 	case OP_RULE_DEL:
 		return vnl_rule_del(vnl, dev, r->value);
+	case OP_RINGS_GET:
+		return vnl_get(vnl, dev, ETHTOOL_MSG_RINGS_GET);
 	}
 	return -EINVAL;
 }
@@ -561,35 +566,35 @@ TEST_F(deleg, no_fd_set_ops)
 	req_init(&r, OP_RSS_SET, -1);
 	r.dev.name = self->dev.name;
 	req_rss(self, &r, QUEUES);
-	refused(_metadata, self, variant, &r, want, NULL);
+	refused(_metadata, self, variant, &r, want, MSG_CAP);
 
 	r.op = OP_RSS_CREATE;
-	refused(_metadata, self, variant, &r, want, NULL);
+	refused(_metadata, self, variant, &r, want, MSG_CAP);
 
 	r.op = OP_RSS_DELETE;
 	r.context = ctx;
-	refused(_metadata, self, variant, &r, want, NULL);
+	refused(_metadata, self, variant, &r, want, MSG_CAP);
 
 	r.op = OP_FEATURE_SET;
 	r.feature = "rx-hashing";
 	r.on = true;
-	refused(_metadata, self, variant, &r, want, NULL);
+	refused(_metadata, self, variant, &r, want, MSG_CAP);
 	r.feature = "rx-ntuple-filter";
 	r.on = false;
-	refused(_metadata, self, variant, &r, want, NULL);
+	refused(_metadata, self, variant, &r, want, MSG_CAP);
 
 	if (!rules_supported(self))
 		return;
 	r.op = OP_RULE_ADD;
 	r.context = ctx;
-	refused(_metadata, self, variant, &r, want, NULL);
+	refused(_metadata, self, variant, &r, want, MSG_CAP);
 	/* A rule root added cannot be deleted without the fd either */
 	r.op = OP_RULE_DEL;
 	ASSERT_EQ(vnl_rule_add_udp4_dport(&self->root,
 					  &VNL_DEV_INDEX(self->dev.ifindex),
 					  53, 0, 1, &r.value), 0)
 		TH_LOG("%s", self->root.extack);
-	refused(_metadata, self, variant, &r, want, NULL);
+	refused(_metadata, self, variant, &r, want, MSG_CAP);
 }
 
 /* ---- fds that grant nothing over this device ---- */
@@ -750,16 +755,24 @@ TEST_F(deleg, not_delegatable_ops)
 {
 	struct req r;
 
+	/*
+	 * The SET operations that are never delegated keep the genetlink
+	 * core's CAP_NET_ADMIN check, which comes before the fd is looked at.
+	 */
 	req_init(&r, OP_CHANNELS_SET, self->dev.fds[0]);
 	r.value = 1;
-	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_DELEG);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_CAP);
 
 	req_init(&r, OP_DEBUG_SET, self->dev.fds[0]);
 	r.value = 1;
-	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_DELEG);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_CAP);
 
 	req_init(&r, OP_LINKINFO_SET, self->dev.fds[0]);
 	r.value = PORT_TP;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_CAP);
+
+	/* A GET that is not delegatable refuses the attribute itself */
+	req_init(&r, OP_RINGS_GET, self->dev.fds[0]);
 	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_DELEG);
 
 	/* A feature other than rxhash and ntuple */
@@ -818,7 +831,7 @@ TEST_F(deleg, handed_over_socket)
 	r.dev.fd = -1;
 	r.dev.name = self->dev.name;
 	req_rss(self, &r, QUEUES);
-	refused(_metadata, self, variant, &r, -EPERM, NULL);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_CAP);
 
 	/* Another tap's fd is still no grant for ours */
 	r.dev.fd = self->other.fds[0];

@@ -100,6 +100,9 @@ int vnl_feature_get(struct vnl *vnl, const struct vnl_dev *dev,
 int vnl_feature_set(struct vnl *vnl, const struct vnl_dev *dev,
 		    const char *name, bool on);
 
+/* Any get whose request is its header (attribute 1) alone, reply ignored */
+int vnl_get(struct vnl *vnl, const struct vnl_dev *dev, __u8 cmd);
+
 /* Two operations that are never delegated */
 int vnl_debug_set(struct vnl *vnl, const struct vnl_dev *dev, __u32 msgmask);
 int vnl_linkinfo_set(struct vnl *vnl, const struct vnl_dev *dev, __u8 port);
