@@ -224,6 +224,9 @@ static int vmm_configure(const int *fds, struct vmm_conf *conf)
 		return err;
 	}
 
+	if (!quiet)
+		printf("vmm: each request names the tap by ETHTOOL_A_HEADER_DEV_FD %d alone\n",
+		       fds[0]);
 	err = step(&vnl, "CHANNELS_GET",
 		   vnl_channels_get(&vnl, &dev, &combined));
 	if (err)
@@ -270,7 +273,8 @@ static int vmm_configure(const int *fds, struct vmm_conf *conf)
 	if (err == -EOPNOTSUPP) {
 		/* Not a pass in disguise: said loudly, checked by the tests */
 		printf("vmm: no flow rules over ethtool netlink in this kernel\n");
-	} else if (step(&vnl, "FLOW_RULE_ADD", err)) {
+	} else if (err) {
+		step(&vnl, "FLOW_RULE_ADD", err);
 		goto out;
 	} else {
 		conf->rule = true;
