@@ -82,7 +82,7 @@ bench: fetch
 demo: kernel tools
 	@scripts/demo.sh
 
-check: kernel tools
+check: kernel kernel-base tools
 	@scripts/check.sh
 
 clean:

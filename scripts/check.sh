@@ -7,6 +7,7 @@
 #  3. kselftests (drivers/net/tun_rss and the base tree's net/tun) through
 #     the standard kselftest runner inside the patched kernel
 #  4. libFuzzer targets, 20 s each
+#  4b. the patched ethtool and ip inside the unpatched base kernel
 #  5. make lint: the exported series through checkpatch --strict, kernel-doc,
 #     the YNL spec check and yamllint, and the x86_64 W=1 + sparse build
 # Every VM run also fails on a kernel log splat (scripts/vm.sh).
@@ -94,6 +95,22 @@ echo "kselftest vm: exit $rc"
 grep -E '^(not )?ok ' "$R/kselftest.tap"
 vm_verdict kselftest "$R/kselftest.tap"
 sum_args+=(--label kselftest "$R/kselftest.tap")
+
+stage "patched tools against the unpatched base kernel"
+# The patched ethtool must fall back to the ioctl and behave as the stock
+# one, and the patched ip must print nothing new, on a kernel without the
+# series (make kernel-base: the pristine 6.12 with the same config).
+if [ -x "$B/kbuild-um-base/linux" ]; then
+	VM_KERNEL=$B/kbuild-um-base/linux "$top/scripts/vm.sh" -t 600 -- \
+		"cd $KS/drivers/net/tun_rss && ./ethtool_fallback.sh && ./iplink.sh --base" \
+		> "$R/base-kernel.tap" 2>&1
+	echo "base-kernel vm: exit $?"
+	grep -E '^(not )?ok ' "$R/base-kernel.tap"
+	vm_verdict base-kernel "$R/base-kernel.tap"
+else
+	echo "not ok 1 base kernel not built (make kernel-base)" > "$R/base-kernel.tap"
+fi
+sum_args+=(--label base-kernel "$R/base-kernel.tap")
 
 stage "lint: checkpatch, kernel-doc, YNL spec, yamllint, x86 W=1 C=1"
 "$top/scripts/lint.sh" > "$R/lint.tap" 2>&1
