@@ -175,6 +175,9 @@ struct reader {
 	int read_errno;
 };
 
+/* ethtool -S of a tap: a few device-wide counters, three per queue */
+#define MAX_STATS	(16 + 3 * TRSS_MAX_QUEUES)
+
 struct stress {
 	struct trss_dev dev;
 	bool drained_detach;	/* empty a queue before detaching it */
@@ -224,6 +227,7 @@ struct stress {
 	int vnet_hdr_sz;
 	__u64 blackouts;
 	__u64 *gstats;		/* ETHTOOL_GSTATS buffer */
+	int nr_global_stats;	/* device-wide ethtool -S counters, -1: unknown */
 	int null_fd;
 	int closed_fds[QUEUES];	/* now /dev/null, closed once readers are gone */
 	unsigned int nr_closed;
@@ -804,7 +808,12 @@ static int ctl_readback(struct stress *s)
 {
 	struct ethtool_stats *st = (struct ethtool_stats *)s->gstats;
 	__u32 locs[LOC_CHURN_END + CHURN_RULES];
+	struct {
+		struct ethtool_sset_info hdr;
+		__u32 len;
+	} sset;
 	struct trss_rss rss;
+	unsigned int n;
 	int ret, slot;
 
 	/* SPEC §2: the rings are the attached queues */
@@ -830,20 +839,36 @@ static int ctl_readback(struct stress *s)
 		return ret;
 
 	/*
-	 * Per-queue counters follow the queues (tun_get_sset_count): asked
-	 * for that many, the kernel answers 0 statistics if it has another
-	 * count.
+	 * Per-queue counters follow the queues (tun_get_sset_count): three
+	 * per attached queue after a fixed set of device-wide ones, the same
+	 * number all along.  Asked for another count than it has, the kernel
+	 * answers 0 statistics.
 	 */
+	memset(&sset, 0, sizeof(sset));
+	sset.hdr.cmd = ETHTOOL_GSSET_INFO;
+	sset.hdr.sset_mask = 1ULL << ETH_SS_STATS;
+	ret = trss_ethtool_ioctl(&s->dev, &sset);
+	if (ret)
+		return ret;
+	n = sset.len;
+	if (n < 3 * s->dev.nr_queues || n > MAX_STATS ||
+	    (s->nr_global_stats >= 0 &&
+	     n - 3 * s->dev.nr_queues != (unsigned int)s->nr_global_stats)) {
+		snprintf(s->scratch, sizeof(s->scratch),
+			 "%u statistics with %u queues", n, s->dev.nr_queues);
+		ctl_fail(s, OP_READBACK, -EPROTO, s->scratch);
+		return 0;
+	}
+	s->nr_global_stats = n - 3 * s->dev.nr_queues;
 	memset(st, 0, sizeof(*st));
 	st->cmd = ETHTOOL_GSTATS;
-	st->n_stats = 1 + 3 * s->dev.nr_queues;
+	st->n_stats = n;
 	ret = trss_ethtool_ioctl(&s->dev, st);
 	if (ret)
 		return ret;
-	if (st->n_stats != 1 + 3 * s->dev.nr_queues) {
+	if (st->n_stats != n) {
 		snprintf(s->scratch, sizeof(s->scratch),
-			 "%u statistics with %u queues", st->n_stats,
-			 s->dev.nr_queues);
+			 "%u statistics, %u announced", st->n_stats, n);
 		ctl_fail(s, OP_READBACK, -EPROTO, s->scratch);
 	}
 	return 0;
@@ -1281,7 +1306,8 @@ static struct stress *stress_alloc(void)
 	s->frame_hits = calloc(MAX_FRAMES, 1);
 	s->frame_fd = calloc(MAX_FRAMES, 1);
 	s->gstats = calloc(1, sizeof(struct ethtool_stats) +
-			   (1 + 3 * TRSS_MAX_QUEUES) * sizeof(__u64));
+			   MAX_STATS * sizeof(__u64));
+	s->nr_global_stats = -1;
 	s->dev.tx_sock = -1;
 	s->null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (s->null_fd < 0 || !s->frame_flow || !s->frame_state || !s->frame_hits ||
