@@ -36,6 +36,26 @@ for p in "$B"/series/out/0*.patch; do
 	(cd "$T" && scripts/checkpatch.pl "${cp_args[@]}" "$p") 2>&1 |
 		python3 "$top/scripts/checkpatch-filter.py" --justify \
 		> "$out/cp" 2>> "$B/lint-exceptions.txt"
+	# "does MAINTAINERS need updating?" for a patch adding files: not
+	# when every new file already has a MAINTAINERS section of its own
+	# (not only THE REST), which get_maintainer.pl tells.
+	if [ "$(grep -cE '^(ERROR|WARNING|CHECK)' "$out/cp")" = 1 ] &&
+	   grep -q '^WARNING:FILE_PATH_CHANGES' "$out/cp"; then
+		covered=1 secs=""
+		for f in $(awk '/^diff --git / { f = substr($4, 3) }
+				/^new file mode/ { print f }' "$p"); do
+			sec=$(cd "$T" && scripts/get_maintainer.pl --no-git --sections -f "$f" 2>/dev/null |
+			      awk 'prev == "" && /^[A-Z]/ && $0 != "THE REST" { print } { prev = $0 }' |
+			      head -n1)
+			[ -n "$sec" ] || { covered=0; break; }
+			secs="$secs${secs:+, }$f: $sec"
+		done
+		if [ $covered = 1 ]; then
+			echo "$(basename "$p"): FILE_PATH_CHANGES: new files covered by MAINTAINERS ($secs)" \
+				>> "$B/lint-exceptions.txt"
+			: > "$out/cp"
+		fi
+	fi
 	if grep -qE '^(ERROR|WARNING|CHECK)' "$out/cp"; then
 		res fail "checkpatch --strict: $(basename "$p")" "$out/cp"
 	else

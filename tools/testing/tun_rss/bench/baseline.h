@@ -41,6 +41,7 @@ u32 jhash_3words(u32 a, u32 b, u32 c, u32 initval);
 struct siphash_key {
 	u64 key[2];
 };
+
 u64 siphash(const void *data, size_t len, const struct siphash_key *key);
 
 /* automq.c */

@@ -16,6 +16,10 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 int main(int argc, char **argv)
 {
 	struct sock_filter filter[] = {
@@ -30,7 +34,7 @@ int main(int argc, char **argv)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {
-		.len	= sizeof(filter) / sizeof(filter[0]),
+		.len	= ARRAY_SIZE(filter),
 		.filter	= filter,
 	};
 
