@@ -33,7 +33,7 @@ bad_spec() {
 	    if op['name'] == 'flow-rule-add':
 	        op['do']['request']['attributes'].append('location-u8')
 	with open(sys.argv[2], 'w') as f:
-	    f.write('# ' + 'SPDX-License-Identifier: GPL-2.0\n')  # the copied spec's own tag
+	    f.write('# SPDX' + '-License-Identifier: GPL-2.0\n')  # the spec's own tag
 	    yaml.safe_dump(spec, f, sort_keys=False)
 	EOF
 }
