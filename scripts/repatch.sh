@@ -26,7 +26,13 @@ series_file=$top/kernel-patches/series
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 files=()
-[ -f "$P" ] && mapfile -t files < <(grep -E '^\+\+\+ b/' "$P" | sed 's|^+++ b/||; s|\t.*||')
+# patch_files PATCH...: the files the patches touch
+patch_files() {
+	[ $# -gt 0 ] || return 0
+	cat "$@" | grep -E '^\+\+\+ b/' | sed 's|^+++ b/||; s|\t.*||'
+}
+
+[ -f "$P" ] && mapfile -t files < <(patch_files "$P")
 files+=("$@")
 mapfile -t files < <(printf '%s\n' "${files[@]}" | sort -u)
 
@@ -38,31 +44,29 @@ while read -r p; do
 	if [ $seen = 0 ]; then before+=("$p"); else after+=("$p"); fi
 done < "$series_file"
 
+# copy_files SRC DST PATCH...: copy from SRC to DST the files NAME and
+# the given patches touch (those SRC has)
+copy_files() {
+	local src=$1 dst=$2 f
+
+	shift 2
+	while read -r f; do
+		[ -n "$f" ] && [ -f "$src/$f" ] || continue
+		mkdir -p "$dst/$(dirname "$f")"
+		cp "$src/$f" "$dst/$f"
+	done < <({ patch_files "${@/#/$top/kernel-patches/}"
+		   printf '%s\n' "${files[@]}"; } | sort -u)
+}
+
 # a/: base + the patches before NAME, for every file they touch
-for p in "${before[@]}"; do
-	grep -E '^\+\+\+ b/' "$top/kernel-patches/$p" | sed 's|^+++ b/||; s|\t.*||'
-done | sort -u > "$tmp/touched"
-printf '%s\n' "${files[@]}" >> "$tmp/touched"
-while read -r f; do
-	[ -n "$f" ] && [ -f "$base/$f" ] || continue
-	mkdir -p "$tmp/a/$(dirname "$f")"
-	cp "$base/$f" "$tmp/a/$f"
-done < <(sort -u "$tmp/touched")
+copy_files "$base" "$tmp/a" "${before[@]}"
 for p in "${before[@]}"; do
 	patch -d "$tmp/a" -p1 -F0 -N -s --no-backup-if-mismatch -r - \
 		< "$top/kernel-patches/$p" > /dev/null
 done
 # b/: build/linux with the patches after NAME reversed, for every file
 # they or NAME touch
-for p in "${after[@]}"; do
-	grep -E '^\+\+\+ b/' "$top/kernel-patches/$p" | sed 's|^+++ b/||; s|\t.*||'
-done | sort -u > "$tmp/later"
-printf '%s\n' "${files[@]}" >> "$tmp/later"
-while read -r f; do
-	[ -n "$f" ] && [ -f "$B/linux/$f" ] || continue
-	mkdir -p "$tmp/b/$(dirname "$f")"
-	cp "$B/linux/$f" "$tmp/b/$f"
-done < <(sort -u "$tmp/later")
+copy_files "$B/linux" "$tmp/b" "${after[@]}"
 for ((i = ${#after[@]} - 1; i >= 0; i--)); do
 	p=${after[$i]}
 	if ! patch -d "$tmp/b" -p1 -R -F0 -s --no-backup-if-mismatch -r - \
