@@ -19,19 +19,12 @@
 set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
-KSFT_SKIP=4
+TEST=ethtool_fallback
+source "$DIR/tap_lib.sh"
 DEV=etfb0
 NQ=4
 ETHTOOL=${ETHTOOL:-/usr/sbin/ethtool}
 
-first_of() {
-	local f
-
-	for f; do
-		[ -e "$f" ] && { realpath "$f"; return 0; }
-	done
-	return 1
-}
 EP=${ETHTOOL_PATCHED:-$(first_of "$DIR/../../../../tools/sbin/ethtool" \
 			       "$DIR/../../../../../../../tools/sbin/ethtool" \
 			       "$DIR/../../../../../../build/tools/sbin/ethtool")}
@@ -62,14 +55,6 @@ case $OPS in
 	;;
 esac
 
-N=0
-FAILED=0
-ok() { N=$((N + 1)); echo "ok $N ethtool_fallback.$1"; }
-not_ok() {
-	N=$((N + 1)); FAILED=$((FAILED + 1))
-	echo "not ok $N ethtool_fallback.$1"
-	printf '%s\n' "${@:2}" | sed 's/^/#   /'
-}
 
 # same NAME ARGS...: the patched and the stock ethtool agree exactly
 run() { "$@" > "$T/out" 2>&1; echo "rc $?" >> "$T/out"; cat "$T/out"; }
@@ -82,7 +67,8 @@ same() {
 	if [ "$a" = "$b" ]; then
 		ok "$name"
 	else
-		not_ok "$name" "ethtool $*" "patched:" "$a" "stock:" "$b"
+		fail "ethtool $*" "patched:" "$a" "stock:" "$b"
+		not_ok "$name"
 	fi
 }
 
@@ -126,7 +112,7 @@ if [ "${a##*rc }" = "${b##*rc }" ] && echo "$a" | grep -q "No such device" &&
    echo "$b" | grep -q "No such device"; then
 	ok x_nodev
 else
-	not_ok x_nodev "patched:" "$a" "stock:" "$b"
+	fail "patched:" "$a" "stock:" "$b"; not_ok x_nodev
 fi
 
 # The fallback is the ioctl: under ioctl_deny both fail alike
@@ -135,14 +121,14 @@ b=$(run "$DENY" "$ETHTOOL" -X "$DEV" equal 2)
 if [ "$a" = "$b" ] && echo "$a" | grep -q "Operation not permitted"; then
 	ok X_is_ioctl
 else
-	not_ok X_is_ioctl "patched:" "$a" "stock:" "$b"
+	fail "patched:" "$a" "stock:" "$b"; not_ok X_is_ioctl
 fi
 a=$(run "$DENY" "$EP" -N "$DEV" delete 3)
 b=$(run "$DENY" "$ETHTOOL" -N "$DEV" delete 3)
 if [ "$a" = "$b" ] && echo "$a" | grep -q "Operation not permitted"; then
 	ok N_is_ioctl
 else
-	not_ok N_is_ioctl "patched:" "$a" "stock:" "$b"
+	fail "patched:" "$a" "stock:" "$b"; not_ok N_is_ioctl
 fi
 
 # --dev-fd needs the kernel's delegation: refused, not silently ignored
@@ -150,7 +136,7 @@ a=$(run "$EP" --dev-fd 1 -X "$DEV" equal 2)
 if echo "$a" | grep -q "^rc [1-9]"; then
 	ok dev_fd_refused
 else
-	not_ok dev_fd_refused "$a"
+	fail "$a"; not_ok dev_fd_refused
 fi
 
 echo "1..$N"

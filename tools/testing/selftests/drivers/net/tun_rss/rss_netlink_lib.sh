@@ -10,17 +10,9 @@
 # view, default /usr/sbin/ethtool), SID_ETHTOOL (Debian sid's ethtool,
 # default: the one scripts/fetch-sid-ethtool.sh puts in build/sid).
 
+source "$DIR/tap_lib.sh"
+
 NQ=4
-KSFT_SKIP=4
-
-first_of() {
-	local f
-
-	for f; do
-		[ -e "$f" ] && { realpath "$f"; return 0; }
-	done
-	return 1
-}
 
 # In the kernel tree, or installed in this project's build/kselftest
 YNL_CLI=${YNL_CLI:-$(first_of "$DIR/../../../../../net/ynl/cli.py" \
@@ -31,29 +23,6 @@ YNL_SPEC=${YNL_SPEC:-$(first_of \
 SID_DIR=$(first_of "$DIR/../../../../sid" "$DIR/../../../../../../../sid")
 SID_ETHTOOL=${SID_ETHTOOL:-${SID_DIR:+$SID_DIR/usr/sbin/ethtool}}
 ETHTOOL=${ETHTOOL:-/usr/sbin/ethtool}
-
-# ---- TAP ----
-
-N=0
-FAILED=0
-WHY=
-
-ok() { N=$((N + 1)); echo "ok $N $TEST.$1"; }
-skip() { N=$((N + 1)); echo "ok $N $TEST.$1 # SKIP $2"; }
-not_ok() {
-	N=$((N + 1)); FAILED=$((FAILED + 1))
-	echo "not ok $N $TEST.$1"
-	[ -n "$WHY" ] && echo "$WHY" | sed 's/^/#   /'
-}
-# check NAME CMD...: CMD sets WHY when it fails
-check() {
-	local name=$1
-
-	shift
-	WHY=
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-fail() { WHY=$(printf '%s\n' "$@"); return 1; }
 
 # ---- YNL ----
 
