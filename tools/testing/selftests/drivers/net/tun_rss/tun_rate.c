@@ -3,12 +3,18 @@
  * tun_rate BURST_MS SECONDS FRAMELEN DEV...: measure what the reader of each tap
  * receives while the tap's transmit path is flooded (devlink.sh).
  *
- * Each DEV is an existing, up, single-queue persistent tap
- * (ip tuntap add DEV mode tap) without a qdisc (tc qdisc replace dev DEV
- * root noqueue), so that tun_net_xmit, and the rate limits, run in the
- * sender's send(): a frame dropped over a limit fails the send with
- * ENOBUFS, and a stall of the sender is a stall of the limiter's input.
- * tun_rate attaches to it as its reader and
+ * Each DEV is an existing, up, persistent tap (ip tuntap add DEV mode tap)
+ * without a qdisc (tc qdisc replace dev DEV root noqueue), so that
+ * tun_net_xmit, and the rate limits, run in the sender's send(): a frame
+ * dropped over a limit fails the send with ENOBUFS, and a stall of the
+ * sender is a stall of the limiter's input.  DEV:N names a multi-queue
+ * tap (mode tap multi_queue) and attaches N queues, all read; which queue
+ * a frame takes is the device's steering (a flow rule on the ethertype,
+ * for a per-queue tx_maxrate).  When the environment has TUN_RATE_SETUP,
+ * it is run by /bin/sh once every queue is attached and before the flood
+ * (what needs the queues to exist: their sysfs attributes, rules on
+ * them); its failure is tun_rate's.
+ * tun_rate attaches to each as its reader and
  * floods it from a packet socket bound to it (frames of FRAMELEN bytes,
  * a locally administered ethertype), one sender thread per device, while
  * the main thread reads every device.  Each frame carries the time it was
@@ -37,6 +43,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,12 +56,14 @@
 #include <linux/if_tun.h>
 
 #define MAX_DEVS	8
+#define MAX_QUEUES	4
 #define ETH_P_TUN_RATE	0x88b5	/* IEEE 802 local experimental 1 */
 
 struct dev {
 	const char *name;
 	int ifindex;
-	int tap_fd;
+	int nq;
+	int tap_fd[MAX_QUEUES];
 	int pkt_fd;
 	unsigned long long sent;
 	unsigned long long received;
@@ -82,7 +91,7 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static int tap_attach(const char *name)
+static int tap_attach(const char *name, bool mq)
 {
 	struct ifreq ifr = {};
 	int fd;
@@ -90,7 +99,7 @@ static int tap_attach(const char *name)
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (mq ? IFF_MULTI_QUEUE : 0);
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr)) {
 		close(fd);
@@ -164,24 +173,29 @@ static void *flood(void *arg)
 	return NULL;
 }
 
-/* Return: whether a device had frames to read */
+/* Return: whether a queue had frames to read */
 static int read_all(struct dev *devs, int n, int timeout_ms)
 {
-	struct pollfd pfd[MAX_DEVS];
+	struct pollfd pfd[MAX_DEVS * MAX_QUEUES];
+	struct dev *owner[MAX_DEVS * MAX_QUEUES];
 	unsigned char buf[2048];
+	int i, q, npfd = 0;
 	ssize_t len;
-	int i;
 
-	for (i = 0; i < n; i++) {
-		pfd[i].fd = devs[i].tap_fd;
-		pfd[i].events = POLLIN;
-	}
-	if (poll(pfd, n, timeout_ms) <= 0)
+	for (i = 0; i < n; i++)
+		for (q = 0; q < devs[i].nq; q++) {
+			owner[npfd] = &devs[i];
+			pfd[npfd].fd = devs[i].tap_fd[q];
+			pfd[npfd++].events = POLLIN;
+		}
+	if (poll(pfd, npfd, timeout_ms) <= 0)
 		return 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < npfd; i++) {
+		struct dev *d = owner[i];
+
 		if (!(pfd[i].revents & POLLIN))
 			continue;
-		while ((len = read(devs[i].tap_fd, buf, sizeof(buf))) > 0) {
+		while ((len = read(pfd[i].fd, buf, sizeof(buf))) > 0) {
 			const struct ethhdr *eth = (const void *)buf;
 			unsigned long long t;
 
@@ -190,25 +204,42 @@ static int read_all(struct dev *devs, int n, int timeout_ms)
 			    eth->h_proto != htons(ETH_P_TUN_RATE))
 				continue;
 			memcpy(&t, buf + ETH_HLEN, sizeof(t));
-			devs[i].all_received++;
+			d->all_received++;
 			if (t < win_start || t >= win_end)
 				continue;
-			devs[i].received++;
-			devs[i].bytes += len;
+			d->received++;
+			d->bytes += len;
 		}
 	}
 	return 1;
 }
 
+/* DEV or DEV:N -> name and queues; the name is cut at the colon */
+static int dev_parse(struct dev *d, char *arg)
+{
+	char *colon = strchr(arg, ':');
+
+	d->name = arg;
+	d->nq = 1;
+	if (colon) {
+		*colon = '\0';
+		d->nq = atoi(colon + 1);
+		if (d->nq < 1 || d->nq > MAX_QUEUES)
+			return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct dev devs[MAX_DEVS] = {};
+	const char *setup;
 	unsigned long long end;
 	double seconds;
-	int i, n;
+	int i, n, q;
 
 	if (argc < 5 || argc - 4 > MAX_DEVS) {
-		fprintf(stderr, "usage: %s BURST_MS SECONDS FRAMELEN DEV...\n",
+		fprintf(stderr, "usage: %s BURST_MS SECONDS FRAMELEN DEV[:QUEUES]...\n",
 			argv[0]);
 		return 2;
 	}
@@ -223,18 +254,33 @@ int main(int argc, char **argv)
 	}
 	n = argc - 3;
 	for (i = 0; i < n; i++) {
-		devs[i].name = argv[3 + i];
+		if (dev_parse(&devs[i], argv[3 + i])) {
+			fprintf(stderr, "tun_rate: bad DEV:QUEUES %s\n",
+				argv[3 + i]);
+			return 2;
+		}
 		devs[i].ifindex = if_nametoindex(devs[i].name);
-		devs[i].tap_fd = tap_attach(devs[i].name);
-		if (!devs[i].ifindex || devs[i].tap_fd < 0) {
-			fprintf(stderr, "tun_rate: attaching to %s: %s\n",
-				devs[i].name, strerror(errno));
-			return 1;
+		for (q = 0; q < devs[i].nq; q++) {
+			devs[i].tap_fd[q] = tap_attach(devs[i].name,
+						       devs[i].nq > 1);
+			if (!devs[i].ifindex || devs[i].tap_fd[q] < 0) {
+				fprintf(stderr, "tun_rate: attaching to %s: %s\n",
+					devs[i].name, strerror(errno));
+				return 1;
+			}
 		}
 		devs[i].pkt_fd = packet_open(devs[i].ifindex);
 		if (devs[i].pkt_fd < 0) {
 			fprintf(stderr, "tun_rate: packet socket on %s: %s\n",
 				devs[i].name, strerror(errno));
+			return 1;
+		}
+	}
+	setup = getenv("TUN_RATE_SETUP");
+	if (setup && *setup) {
+		fflush(stdout);
+		if (system(setup)) {
+			fprintf(stderr, "tun_rate: TUN_RATE_SETUP failed\n");
 			return 1;
 		}
 	}
