@@ -4,7 +4,8 @@
 #                   patched kernel, show RSS at work on a tap
 #   make check      all tests; ends with "N passed, N failed, N skipped"
 #
-# Other targets: deps fetch assemble kernel kernel-base tools vm x86 series
+# Other targets: deps fetch assemble kernel kernel-base kernel-x86vm tools vm
+# x86 series
 # lint bisect-check fuzz bench
 # clean distclean.  See README.md.
 
@@ -15,12 +16,14 @@ TREE		:= $(B)/linux
 KOBJ_UM		:= $(B)/kbuild-um
 KOBJ_UM_BASE	:= $(B)/kbuild-um-base
 KOBJ_X86	:= $(B)/kbuild-x86
+KOBJ_X86VM	:= $(B)/kbuild-x86vm
 JOBS		?= $(shell nproc)
 export CCACHE_DIR ?= $(B)/ccache
 KMAKE_UM	= $(MAKE) -s -C $(TREE) O=$(KOBJ_UM) ARCH=um CC="ccache gcc" -j$(JOBS)
 KMAKE_X86	= $(MAKE) -s -C $(TREE) O=$(KOBJ_X86) ARCH=x86_64 CC="ccache gcc" -j$(JOBS)
 
-.PHONY: all demo check deps fetch assemble kernel kernel-base tools vm x86 series \
+.PHONY: all demo check deps fetch assemble kernel kernel-base kernel-x86vm tools vm \
+	x86 series \
 	lint bisect-check fuzz bench clean distclean
 
 all: demo
@@ -47,6 +50,15 @@ kernel-base: fetch
 	@flock $(B)/.kbuild-um-base.lock $(MAKE) -s -C $(B)/base/linux \
 		O=$(KOBJ_UM_BASE) ARCH=um CC="ccache gcc" -j$(JOBS) linux
 	@echo "kernel-base: $(KOBJ_UM_BASE)/linux"
+
+# The SMP x86_64 guest for qemu (scripts/vm.sh -x): what UML cannot do,
+# more than one CPU.  tinyconfig + config/x86-vm.config
+kernel-x86vm: assemble
+	@KCONFIG_BASE=tinyconfig scripts/kconfig.sh x86_64 $(KOBJ_X86VM) $(TOP)/config/x86-vm.config
+	@echo "kernel-x86vm: building x86_64 (SMP, for qemu)"
+	@flock $(B)/.kbuild-x86vm.lock $(MAKE) -s -C $(TREE) O=$(KOBJ_X86VM) \
+		ARCH=x86_64 CC="ccache gcc" -j$(JOBS) bzImage
+	@echo "kernel-x86vm: $(KOBJ_X86VM)/arch/x86/boot/bzImage"
 
 tools: fetch
 	@scripts/tools.sh
@@ -82,7 +94,7 @@ bench: fetch
 demo: kernel tools
 	@scripts/demo.sh
 
-check: kernel kernel-base tools
+check: kernel kernel-base kernel-x86vm tools
 	@scripts/check.sh
 
 clean:

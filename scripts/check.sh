@@ -8,6 +8,9 @@
 #     the standard kselftest runner inside the patched kernel
 #  4. libFuzzer targets, 20 s each
 #  4b. the patched ethtool and ip inside the unpatched base kernel
+#  4c. an SMP x86_64 guest under qemu (TCG): KUnit again, the tests that
+#     race readers, detaches and reconfiguration on more than one CPU, and
+#     devlink.sh, whose per-queue tx_maxrate needs XPS (UML has one CPU)
 #  5. make lint: the exported series through checkpatch --strict, kernel-doc,
 #     the YNL spec check and yamllint, and the x86_64 W=1 + sparse build
 # Every VM run also fails on a kernel log splat (scripts/vm.sh).
@@ -111,6 +114,40 @@ else
 	echo "not ok 1 base kernel not built (make kernel-base)" > "$R/base-kernel.tap"
 fi
 sum_args+=(--label base-kernel "$R/base-kernel.tap")
+
+stage "SMP x86_64 guest (qemu TCG, ${VM_CPUS:-2} vCPUs)"
+# UML has one CPU: nothing there runs two readers, or a reader and a
+# reconfiguration, at the same time, and without SMP there is no XPS and
+# so no tx_maxrate queue attribute.  Under TCG with KASAN a test runs some
+# 10x slower than in UML, so the guest gets the tests whose point is
+# concurrency (stress: reconfiguration, detach and delete under traffic;
+# steering), devlink.sh (rate buckets shared by the CPUs, tx_maxrate) and
+# one variant of rss (readers on both CPUs, every frame checked against
+# the reference); KUnit again, on a 64-bit SMP kernel.
+if [ -f "$B/kbuild-x86vm/arch/x86/boot/bzImage" ]; then
+	"$top/scripts/vm.sh" -x -t 900 -a "kunit.enable=1 kunit.filter_glob=tun_rss*" -- true \
+		> "$R/x86-kunit.vm" 2>&1
+	echo "x86 kunit vm: exit $?"
+	cp "$B/vm/last/dmesg" "$R/x86-kunit.dmesg" 2>/dev/null
+	sed -n '/KTAP version/,$p' "$R/x86-kunit.dmesg" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] ?//' > "$R/x86-kunit.ktap"
+	vm_verdict x86-kunit "$R/x86-kunit.vm"
+	sum_args+=(--ktap x86-kunit "$R/x86-kunit.ktap")
+
+	sel=
+	for t in steering stress devlink.sh; do sel="$sel -t drivers/net/tun_rss:$t"; done
+	rm -f "$R/x86-rss.tap"
+	"$top/scripts/vm.sh" -x -t 2400 -- "cd $KS && ./run_kselftest.sh -o 900$sel;
+		r=\$?; cd drivers/net/tun_rss && ./rss -v udp4_4q > $R/x86-rss.tap 2>&1 || r=1; exit \$r" \
+		> "$R/x86-kselftest.tap" 2>&1
+	echo "x86 kselftest vm: exit $?"
+	grep -E '^(not )?ok ' "$R/x86-kselftest.tap"
+	grep -E '^# Totals' "$R/x86-rss.tap" 2>/dev/null | sed 's/^/rss -v udp4_4q: /'
+	vm_verdict x86-kselftest "$R/x86-kselftest.tap"
+	sum_args+=(--label x86-rss "$R/x86-rss.tap")
+else
+	echo "not ok 1 x86_64 guest kernel not built (make kernel-x86vm)" > "$R/x86-kselftest.tap"
+fi
+sum_args+=(--label x86-kselftest "$R/x86-kselftest.tap")
 
 stage "lint: checkpatch, kernel-doc, YNL spec, yamllint, x86 W=1 C=1"
 "$top/scripts/lint.sh" > "$R/lint.tap" 2>&1

@@ -7,7 +7,8 @@ pkgs=(build-essential flex bison bc libelf-dev libssl-dev libmnl-dev
       pkg-config ccache sparse python3 python3-yaml python3-jsonschema
       xz-utils dpkg-dev libcap-dev libcap-ng-dev ethtool iproute2
       linux-source-6.12 clang llvm lld libclang-rt-14-dev valgrind
-      codespell yamllint patch git rsync kmod libbpf-dev python3-matplotlib)
+      codespell yamllint patch git rsync kmod libbpf-dev python3-matplotlib
+      jq qemu-system-x86)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,6 +1,7 @@
 #!/bin/bash
-# (Re)generate the .config of an object directory from defconfig plus the
-# committed fragment, only when the fragment changed.
+# (Re)generate the .config of an object directory from defconfig (or
+# $KCONFIG_BASE, e.g. tinyconfig) plus the committed fragment, only when
+# the fragment changed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=$1 obj=$2 frag=$3
@@ -9,10 +10,11 @@ stamp=$obj/.fragment.sha
 # Regenerate when the fragment or any Kconfig file the project touches
 # changed (new options must reach .config).
 kconfigs=$(grep -E '(^|/)Kconfig' "$top/build/linux.manifest" 2>/dev/null | sed "s|^|$tree/|" || true)
-sum=$( (cat "$frag" $kconfigs 2>/dev/null || true) | sha256sum | cut -d' ' -f1)
+base=${KCONFIG_BASE:-defconfig}
+sum=$( (echo "$base"; cat "$frag" $kconfigs 2>/dev/null || true) | sha256sum | cut -d' ' -f1)
 [ -f "$obj/.config" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ] && exit 0
 mkdir -p "$obj"
-make -s -C "$tree" O="$obj" ARCH="$arch" defconfig >/dev/null
+make -s -C "$tree" O="$obj" ARCH="$arch" "$base" >/dev/null
 KCONFIG_CONFIG="$obj/.config" "$tree/scripts/kconfig/merge_config.sh" \
 	-m -O "$obj" "$obj/.config" "$frag" >/dev/null
 make -s -C "$tree" O="$obj" ARCH="$arch" olddefconfig >/dev/null

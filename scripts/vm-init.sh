@@ -42,5 +42,12 @@ fi
 dmesg > "$run/dmesg"
 mv "$run/status.tmp" "$run/status"
 sync
-echo o > /proc/sysrq-trigger
+# UML powers off; qemu (scripts/vm.sh -x, TUNRSS_EXIT=reboot, -no-reboot)
+# exits on an immediate reboot, the orderly power-off would first run the
+# host's /sbin/poweroff
+if [ "${TUNRSS_EXIT:-}" = reboot ]; then
+	echo b > /proc/sysrq-trigger
+else
+	echo o > /proc/sysrq-trigger
+fi
 sleep 10
