@@ -125,6 +125,22 @@ stage "SMP x86_64 guest (qemu TCG, ${VM_CPUS:-2} vCPUs)"
 # one variant of rss (readers on both CPUs, every frame checked against
 # the reference); KUnit again, on a 64-bit SMP kernel.
 if [ -f "$B/kbuild-x86vm/arch/x86/boot/bzImage" ]; then
+	# The runner's self-test again: qemu must propagate a failure and
+	# the kernel-log check must see a WARN on this console too.
+	{
+		VM_KMEMLEAK=0 "$top/scripts/vm.sh" -x -t 300 -- false >/dev/null 2>&1 &&
+			echo "not ok 1 x86 runner: false fails" || echo "ok 1 x86 runner: false fails"
+		VM_KMEMLEAK=0 VM_LOG_LINES=0 "$top/scripts/vm.sh" -x -t 300 -- \
+			'echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT' > "$R/x86-runner-warn.log" 2>&1
+		if [ $? -ne 0 ] && grep -q "kernel log shows a splat" "$R/x86-runner-warn.log"; then
+			echo "ok 2 x86 runner: a kernel WARN fails the run"
+		else
+			echo "not ok 2 x86 runner: a kernel WARN fails the run"
+		fi
+	} > "$R/x86-runner.tap"
+	cat "$R/x86-runner.tap"
+	sum_args+=(--label x86-runner "$R/x86-runner.tap")
+
 	"$top/scripts/vm.sh" -x -t 900 -a "kunit.enable=1 kunit.filter_glob=tun_rss*" -- true \
 		> "$R/x86-kunit.vm" 2>&1
 	echo "x86 kunit vm: exit $?"
