@@ -42,24 +42,47 @@ vm_verdict() {	# label vm-output-file
 "$top/scripts/uapi.sh"
 KHDR="-isystem $B/uapi/include"
 
+# runner_selftest LABEL [vm.sh options]: the runner must pass a passing
+# command, propagate a failing status and fail on a kernel WARN; a runner
+# that cannot fail would make every later result meaningless.
+runner_selftest() {
+	local label=$1
+
+	shift
+	{
+		VM_KMEMLEAK=0 "$top/scripts/vm.sh" "$@" -t 300 -- true >/dev/null 2>&1 &&
+			echo "ok 1 $label: true passes" || echo "not ok 1 $label: true passes"
+		VM_KMEMLEAK=0 "$top/scripts/vm.sh" "$@" -t 300 -- false >/dev/null 2>&1 &&
+			echo "not ok 2 $label: false fails" || echo "ok 2 $label: false fails"
+		VM_KMEMLEAK=0 VM_LOG_LINES=0 "$top/scripts/vm.sh" "$@" -t 300 -- \
+			'echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT' > "$R/$label-warn.log" 2>&1
+		if [ $? -ne 0 ] && grep -q "kernel log shows a splat" "$R/$label-warn.log"; then
+			echo "ok 3 $label: a kernel WARN fails the run"
+		else
+			echo "not ok 3 $label: a kernel WARN fails the run"
+		fi
+	} > "$R/$label.tap"
+	cat "$R/$label.tap"
+	sum_args+=(--label "$label" "$R/$label.tap")
+}
+
+# kunit LABEL [vm.sh options]: the tun_rss_* suites at boot, their KTAP
+kunit() {
+	local label=$1
+
+	shift
+	"$top/scripts/vm.sh" "$@" -t 900 -a "kunit.enable=1 kunit.filter_glob=tun_rss*" -- true \
+		> "$R/$label.vm" 2>&1
+	echo "$label vm: exit $?"
+	cp "$B/vm/last/dmesg" "$R/$label.dmesg" 2>/dev/null
+	# Keep the KTAP lines only (everything KUnit printed after its header).
+	sed -n '/KTAP version/,$p' "$R/$label.dmesg" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] ?//' > "$R/$label.ktap"
+	vm_verdict "$label" "$R/$label.vm"
+	sum_args+=(--ktap "$label" "$R/$label.ktap")
+}
+
 stage "VM runner self-test"
-# The runner must propagate a failing status and fail on a kernel WARN;
-# a runner that cannot fail would make every later result meaningless.
-{
-	VM_KMEMLEAK=0 "$top/scripts/vm.sh" -t 120 -- true >/dev/null 2>&1 &&
-		echo "ok 1 runner: true passes" || echo "not ok 1 runner: true passes"
-	VM_KMEMLEAK=0 "$top/scripts/vm.sh" -t 120 -- false >/dev/null 2>&1 &&
-		echo "not ok 2 runner: false fails" || echo "ok 2 runner: false fails"
-	VM_KMEMLEAK=0 VM_LOG_LINES=0 "$top/scripts/vm.sh" -t 120 -- \
-		'echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT' > "$R/runner-warn.log" 2>&1
-	if [ $? -ne 0 ] && grep -q "kernel log shows a splat" "$R/runner-warn.log"; then
-		echo "ok 3 runner: a kernel WARN fails the run"
-	else
-		echo "not ok 3 runner: a kernel WARN fails the run"
-	fi
-} > "$R/runner.tap"
-cat "$R/runner.tap"
-sum_args+=(--label runner "$R/runner.tap")
+runner_selftest runner
 
 stage "userspace unit tests (tools/testing/tun_rss)"
 if [ -f "$TREE/tools/testing/tun_rss/Makefile" ]; then
@@ -76,14 +99,7 @@ echo "fuzz: exit $?"; grep -E '^(not )?ok ' "$R/fuzz.tap"
 sum_args+=(--label fuzz "$R/fuzz.tap")
 
 stage "KUnit (tun_rss_*) in the patched kernel"
-"$top/scripts/vm.sh" -t 300 -a "kunit.enable=1 kunit.filter_glob=tun_rss*" -- true \
-	> "$R/kunit.vm" 2>&1
-echo "kunit vm: exit $?"
-cp "$B/vm/last/dmesg" "$R/kunit.dmesg" 2>/dev/null
-# Keep the KTAP lines only (everything KUnit printed after its header).
-sed -n '/KTAP version/,$p' "$R/kunit.dmesg" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] ?//' > "$R/kunit.ktap"
-vm_verdict kunit "$R/kunit.vm"
-sum_args+=(--ktap kunit "$R/kunit.ktap")
+kunit kunit
 
 stage "kselftests in the patched kernel"
 KS=$B/kselftest
@@ -127,27 +143,8 @@ stage "SMP x86_64 guest (qemu TCG, ${VM_CPUS:-2} vCPUs)"
 if [ -f "$B/kbuild-x86vm/arch/x86/boot/bzImage" ]; then
 	# The runner's self-test again: qemu must propagate a failure and
 	# the kernel-log check must see a WARN on this console too.
-	{
-		VM_KMEMLEAK=0 "$top/scripts/vm.sh" -x -t 300 -- false >/dev/null 2>&1 &&
-			echo "not ok 1 x86 runner: false fails" || echo "ok 1 x86 runner: false fails"
-		VM_KMEMLEAK=0 VM_LOG_LINES=0 "$top/scripts/vm.sh" -x -t 300 -- \
-			'echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT' > "$R/x86-runner-warn.log" 2>&1
-		if [ $? -ne 0 ] && grep -q "kernel log shows a splat" "$R/x86-runner-warn.log"; then
-			echo "ok 2 x86 runner: a kernel WARN fails the run"
-		else
-			echo "not ok 2 x86 runner: a kernel WARN fails the run"
-		fi
-	} > "$R/x86-runner.tap"
-	cat "$R/x86-runner.tap"
-	sum_args+=(--label x86-runner "$R/x86-runner.tap")
-
-	"$top/scripts/vm.sh" -x -t 900 -a "kunit.enable=1 kunit.filter_glob=tun_rss*" -- true \
-		> "$R/x86-kunit.vm" 2>&1
-	echo "x86 kunit vm: exit $?"
-	cp "$B/vm/last/dmesg" "$R/x86-kunit.dmesg" 2>/dev/null
-	sed -n '/KTAP version/,$p' "$R/x86-kunit.dmesg" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] ?//' > "$R/x86-kunit.ktap"
-	vm_verdict x86-kunit "$R/x86-kunit.vm"
-	sum_args+=(--ktap x86-kunit "$R/x86-kunit.ktap")
+	runner_selftest x86-runner -x
+	kunit x86-kunit -x
 
 	sel=
 	for t in steering stress devlink.sh; do sel="$sel -t drivers/net/tun_rss:$t"; done
