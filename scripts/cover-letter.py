@@ -52,7 +52,10 @@ if summ:
                  ')\n' + '-' * 40 + '\n' +
                  'Userspace unit tests and libFuzzer runs on the engine, KUnit\n'
                  'and the kselftests (drivers/net/tun_rss, net/tun) in the\n'
-                 'patched UML kernel, failing on any splat or kmemleak report:\n' +
+                 'patched UML kernel; KUnit, the concurrency tests and devlink\n'
+                 '(with tx_maxrate) again in an SMP x86_64 guest (qemu, 2\n'
+                 'vCPUs); both kernels with KASAN, lockdep and kmemleak, and\n'
+                 'any splat or leak fails the run:\n' +
                  summ.strip())
 
 exc = read('build/lint-exceptions.txt')
