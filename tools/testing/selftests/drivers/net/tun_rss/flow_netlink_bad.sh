@@ -38,18 +38,6 @@ bad_spec() {
 	EOF
 }
 
-# bad OP JSON ERRNO MSG ATTR: refused with ERRNO, the extack message
-# containing MSG and naming ATTR ("" for none)
-bad() {
-	local op=$1 json=$2 errno=$3 msg=$4 attr=$5
-
-	ynl "$op" "{$(hdr)$json}" && { fail "accepted: $OUT"; return; }
-	echo "$OUT" | grep -q "error: -$errno\$" || fail "want errno $errno: $OUT" || return
-	[ -z "$msg" ] || echo "$OUT" | grep -qF "$msg" || fail "want '$msg': $OUT" || return
-	[ -z "$attr" ] || echo "$OUT" | grep -qF "'bad-attr': '$attr'" ||
-		fail "want bad-attr $attr: $OUT"
-}
-
 # bad_raw: bad with the spec that has the extra attributes
 bad_raw() {
 	local spec=$YNL_SPEC ret

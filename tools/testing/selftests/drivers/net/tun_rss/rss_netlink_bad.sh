@@ -14,19 +14,6 @@ TEST=rss_netlink_bad
 DEV=rssnl1
 source "$DIR/rss_netlink_lib.sh"
 
-# bad OP JSON ERRNO MSG ATTR: refused with ERRNO, the extack message
-# containing MSG and naming ATTR ("" for none); bad_block_* check that
-# none of them changed anything
-bad() {
-	local op=$1 json=$2 errno=$3 msg=$4 attr=$5
-
-	ynl "$op" "{$(hdr)$json}" && { fail "accepted"; return; }
-	echo "$OUT" | grep -q "error: -$errno\$" || fail "want errno $errno: $OUT" || return
-	[ -z "$msg" ] || echo "$OUT" | grep -qF "$msg" || fail "want '$msg': $OUT" || return
-	[ -z "$attr" ] || echo "$OUT" | grep -qF "'bad-attr': '$attr'" ||
-		fail "want bad-attr $attr: $OUT"
-}
-
 # steer Q / steer -1: attach or detach tap_hold's steering eBPF program
 steer() {
 	local line

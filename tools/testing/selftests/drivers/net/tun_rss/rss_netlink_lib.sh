@@ -53,6 +53,18 @@ ynl() {
 		"${sub[@]}" "${args[@]}" 2>&1)
 }
 
+# bad OP JSON ERRNO MSG ATTR: refused with ERRNO, the extack message
+# containing MSG and naming ATTR ("" for none)
+bad() {
+	local op=$1 json=$2 errno=$3 msg=$4 attr=$5
+
+	ynl "$op" "{$(hdr)$json}" && { fail "accepted: $OUT"; return; }
+	echo "$OUT" | grep -q "error: -$errno\$" || fail "want errno $errno: $OUT" || return
+	[ -z "$msg" ] || echo "$OUT" | grep -qF "$msg" || fail "want '$msg': $OUT" || return
+	[ -z "$attr" ] || echo "$OUT" | grep -qF "'bad-attr': '$attr'" ||
+		fail "want bad-attr $attr: $OUT"
+}
+
 hdr() { echo "\"header\":{\"dev-name\":\"$DEV\"}"; }
 ctx_json() { [ "$1" = 0 ] || echo ",\"context\":$1"; }
 get_json() { echo "{$(hdr)$(ctx_json "$1")}"; }
