@@ -213,13 +213,17 @@ t_leaf_tx_max() {
 	within "$M_dlr0_bps" "$EXPECT" ||
 		fail "delivered $(mbit "$M_dlr0_bps"), cap $(mbit $CAP), $(mbit "$EXPECT") over the time the sender sent" ||
 		return
-	# Every frame sent was delivered or dropped over the rate, and the
-	# drops count as the device's tx_dropped too
+	# Every frame sent and not delivered is counted in tx_dropped; nearly
+	# all of them over the rate (rx_rate_drops).  The rest: the ring was
+	# full because the reader ran late (UML's one CPU is shared with the
+	# sender): seen up to 49 of 16989; allowed up to 1% of the excess.
 	excess=$((M_dlr0_all_sent - M_dlr0_all_received))
-	[ $((drops1 - drops0)) = "$excess" ] ||
-		fail "rx_rate_drops +$((drops1 - drops0)), sent - received = $excess" || return
+	echo "# not delivered $excess, tx_dropped +$((txd1 - txd0)), rx_rate_drops +$((drops1 - drops0))"
 	[ $((txd1 - txd0)) -ge "$excess" ] ||
-		fail "tx_dropped +$((txd1 - txd0)) < $excess"
+		fail "tx_dropped +$((txd1 - txd0)) < sent - received = $excess" || return
+	[ $((drops1 - drops0)) -le "$excess" ] &&
+		[ $(((excess - (drops1 - drops0)) * 100)) -le "$excess" ] ||
+		fail "rx_rate_drops +$((drops1 - drops0)), sent - received = $excess"
 }
 
 t_leaf_unlimited_again() {
