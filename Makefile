@@ -43,11 +43,13 @@ kernel: assemble
 	@flock $(B)/.kbuild-um.lock $(KMAKE_UM) linux
 	@echo "kernel: $(KOBJ_UM)/linux"
 
-# The pristine base (no tun-rss patches), same config: build/kbuild-um-base
+# The base without the tun-rss series, same config: build/kbuild-um-base,
+# from build/base-um/linux (the pristine base plus host-patches/ only)
 kernel-base: fetch
-	@scripts/kconfig.sh um $(KOBJ_UM_BASE) $(TOP)/config/uml.config $(B)/base/linux
-	@echo "kernel-base: building UML from the pristine base"
-	@flock $(B)/.kbuild-um-base.lock $(MAKE) -s -C $(B)/base/linux \
+	@scripts/assemble.sh --base
+	@scripts/kconfig.sh um $(KOBJ_UM_BASE) $(TOP)/config/uml.config $(B)/base-um/linux
+	@echo "kernel-base: building UML from the base (host patches only)"
+	@flock $(B)/.kbuild-um-base.lock $(MAKE) -s -C $(B)/base-um/linux \
 		O=$(KOBJ_UM_BASE) ARCH=um CC="ccache gcc" -j$(JOBS) linux
 	@echo "kernel-base: $(KOBJ_UM_BASE)/linux"
 

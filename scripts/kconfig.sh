@@ -9,7 +9,8 @@ tree=${4:-$top/build/linux}
 stamp=$obj/.fragment.sha
 # Regenerate when the fragment or any Kconfig file the project touches
 # changed (new options must reach .config).
-kconfigs=$(grep -E '(^|/)Kconfig' "$top/build/linux.manifest" 2>/dev/null | sed "s|^|$tree/|" || true)
+kconfigs=$(cat "$top/build/linux.manifest" "$top/build/linux.manifest.host" 2>/dev/null |
+	grep -E '(^|/)Kconfig' | sed "s|^|$tree/|" || true)
 base=${KCONFIG_BASE:-defconfig}
 sum=$( (echo "$base"; cat "$frag" $kconfigs 2>/dev/null || true) | sha256sum | cut -d' ' -f1)
 [ -f "$obj/.config" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ] && exit 0
