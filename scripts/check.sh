@@ -2,6 +2,9 @@
 # make check: every test of the project, ending with one summary line
 # "N passed, N failed, N skipped".  Assumes `make kernel tools` ran.
 #
+#  0. the test kernels on this host: the FP state size each UML kernel
+#     found is the host's, and the vector state survives task switches
+#     (scripts/uml-host-check.sh); the VM runner's self-test
 #  1. userspace unit tests of the pure engine code (host)
 #  2. KUnit suites tun_rss_* inside the patched kernel
 #  3. kselftests (drivers/net/tun_rss and the base tree's net/tun) through
@@ -80,6 +83,11 @@ kunit() {
 	vm_verdict "$label" "$R/$label.vm"
 	sum_args+=(--ktap "$label" "$R/$label.ktap")
 }
+
+stage "the test kernels on this host: FP state size, vector state kept"
+"$top/scripts/uml-host-check.sh" "$R" > "$R/uml-host.tap" 2>&1
+echo "uml-host: exit $?"; grep -E '^(not )?ok |^# (host|patched|base)' "$R/uml-host.tap"
+sum_args+=(--label uml-host "$R/uml-host.tap")
 
 stage "VM runner self-test"
 runner_selftest runner
