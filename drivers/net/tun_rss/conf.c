@@ -164,6 +164,74 @@ int tun_rss_prepare_report(struct tun_rss *rss, struct net_device *dev)
 }
 EXPORT_SYMBOL_GPL(tun_rss_prepare_report);
 
+/* Context 0's settings that select RSS steering once changed (SPEC §3) */
+static void tun_rss_req_snapshot(const struct tun_rss *rss, u32 *fields,
+				 u8 *input_xfrm, u8 *key)
+{
+	const struct tun_rss_ctx_rcu *c = rtnl_dereference(rss->ctx[0]);
+	int i;
+
+	for (i = 0; i < TUN_RSS_FT_NUM; i++)
+		fields[i] = c ? c->ctx.fields[i] : tun_rss_default_fields(i);
+	*input_xfrm = c ? c->ctx.input_xfrm : 0;
+	memcpy(key, c ? c->ctx.key : rss->default_key, TUN_RSS_KEY_SIZE);
+}
+
+/**
+ * tun_rss_request_begin() - ethtool begin: a request may change RSS
+ * @rss: device RSS state
+ * @dev: the tun device
+ *
+ * The ethtool core calls begin and complete around every request, with
+ * RTNL held throughout.  A request the core refuses after it applied
+ * part of it (hash fields are set one flow type at a time) is undone
+ * through the same ops; the values come back, but setting them would
+ * still mark context 0 user-configured.  Remember what steering depends
+ * on here, so that tun_rss_request_end() can tell.  The core's own
+ * reads nest inside a request (RSS_SET reads the state it changes): the
+ * outermost pair counts.
+ */
+void tun_rss_request_begin(struct tun_rss *rss, struct net_device *dev)
+{
+	ASSERT_RTNL();
+	if (rss->req.depth++)
+		return;
+	rss->req.reset = false;
+	rss->req.user_cfg = rss->user_cfg;
+	tun_rss_req_snapshot(rss, rss->req.fields, &rss->req.input_xfrm,
+			     rss->req.key);
+}
+EXPORT_SYMBOL_GPL(tun_rss_request_begin);
+
+/**
+ * tun_rss_request_end() - ethtool complete: settle the steering mode
+ * @rss: device RSS state
+ * @dev: the tun device
+ *
+ * Context 0 steers once a request changed its key, transform or hash
+ * fields (SPEC §3).  A request that leaves them as they were (refused and
+ * undone, or setting the values already in place) leaves the steering
+ * mode as it was, unless it reset the table, which returns to automq.
+ */
+void tun_rss_request_end(struct tun_rss *rss, struct net_device *dev)
+{
+	u32 fields[TUN_RSS_FT_NUM];
+	u8 key[TUN_RSS_KEY_SIZE];
+	u8 input_xfrm;
+
+	ASSERT_RTNL();
+	if (WARN_ON_ONCE(!rss->req.depth) || --rss->req.depth)
+		return;
+	if (rss->req.reset || rss->user_cfg == rss->req.user_cfg)
+		return;
+	tun_rss_req_snapshot(rss, fields, &input_xfrm, key);
+	if (!memcmp(fields, rss->req.fields, sizeof(fields)) &&
+	    input_xfrm == rss->req.input_xfrm &&
+	    !memcmp(key, rss->req.key, sizeof(key)))
+		WRITE_ONCE(rss->user_cfg, rss->req.user_cfg);
+}
+EXPORT_SYMBOL_GPL(tun_rss_request_end);
+
 /**
  * tun_rss_queues_changed() - follow a change of the number of queues
  * @rss: device RSS state

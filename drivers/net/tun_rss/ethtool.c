@@ -167,8 +167,9 @@ EXPORT_SYMBOL_GPL(tun_rss_get_rxfh);
  * @extack: error reporting
  *
  * Setting the key, hash function or transform makes context 0 steer
- * (SPEC §3); the core's default-table request ("ethtool -X dev default")
- * returns the device to automq.
+ * (SPEC §3), unless the request leaves them as they were (see
+ * tun_rss_request_end()); the core's default-table request ("ethtool -X
+ * dev default") returns the device to automq.
  *
  * Return: 0, or a negative errno with nothing changed.
  */
@@ -177,7 +178,7 @@ int tun_rss_set_rxfh(struct tun_rss *rss, struct net_device *dev,
 		     struct netlink_ext_ack *extack)
 {
 	struct tun_rss_ctx_rcu *old, *c;
-	bool user_cfg;
+	bool user_cfg, reset;
 	int err;
 
 	err = tun_rss_check_rxfh(dev, rxfh, extack);
@@ -186,7 +187,8 @@ int tun_rss_set_rxfh(struct tun_rss *rss, struct net_device *dev,
 	old = tun_rss_ctx0(rss, dev);
 	if (!old)
 		return -ENOMEM;
-	if (tun_rss_is_default_table(dev, &old->ctx, rxfh))
+	reset = tun_rss_is_default_table(dev, &old->ctx, rxfh);
+	if (reset)
 		user_cfg = false;
 	else if (rxfh->key || rxfh->hfunc != ETH_RSS_HASH_NO_CHANGE ||
 		 tun_rss_xfrm_changes(&old->ctx, rxfh))
@@ -200,6 +202,7 @@ int tun_rss_set_rxfh(struct tun_rss *rss, struct net_device *dev,
 	tun_rss_apply_rxfh(&c->ctx, rxfh);
 	tun_rss_ctx_publish(rss, 0, c);
 	WRITE_ONCE(rss->user_cfg, user_cfg);
+	rss->req.reset |= reset;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(tun_rss_set_rxfh);

@@ -43,6 +43,13 @@ struct tun_rss_cls_rcu;
  * @user_cfg: context 0's key, hash function, transform or hash fields
  *	were set by the user; with %IFF_RXFH_CONFIGURED this selects RSS
  *	steering (SPEC §3, step 2)
+ * @req: the ethtool request in progress (RTNL), see tun_rss_request_begin()
+ * @req.depth: nesting of tun_rss_request_begin() (the core's gets nest)
+ * @req.reset: the request reset context 0's table (``ethtool -X dev default``)
+ * @req.user_cfg: @user_cfg when the request began
+ * @req.fields: context 0's hash fields when the request began
+ * @req.input_xfrm: context 0's input transform when the request began
+ * @req.key: context 0's key when the request began
  * @default_key: the key context 0 and new contexts start with
  * @cls: flow-rule classifier, %NULL without rules
  * @rules: flow rules sorted by location (RTNL)
@@ -53,6 +60,14 @@ struct tun_rss_cls_rcu;
 struct tun_rss {
 	struct tun_rss_ctx_rcu __rcu *ctx[TUN_RSS_MAX_CONTEXTS];
 	bool user_cfg;
+	struct {
+		unsigned int depth;
+		bool reset;
+		bool user_cfg;
+		u32 fields[TUN_RSS_FT_NUM];
+		u8 input_xfrm;
+		u8 key[TUN_RSS_KEY_SIZE];
+	} req;
 	u8 default_key[TUN_RSS_KEY_SIZE];
 	struct tun_rss_cls_rcu __rcu *cls;
 	struct tun_rss_rule_entry *rules;
@@ -67,6 +82,8 @@ bool tun_rss_configured(const struct tun_rss *rss,
 			const struct net_device *dev);
 bool tun_rss_in_use(const struct tun_rss *rss, const struct net_device *dev);
 int tun_rss_prepare_report(struct tun_rss *rss, struct net_device *dev);
+void tun_rss_request_begin(struct tun_rss *rss, struct net_device *dev);
+void tun_rss_request_end(struct tun_rss *rss, struct net_device *dev);
 void tun_rss_queues_changed(struct tun_rss *rss, struct net_device *dev);
 
 /* Frame path (RCU read side) */

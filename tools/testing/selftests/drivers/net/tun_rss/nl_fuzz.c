@@ -28,8 +28,11 @@
  *    naming a fd;
  *  - a refused request changes nothing: both devices' full state (every
  *    RSS context: table, key, hash function, input transform, hash
- *    fields; channels; features; ntuple rules) is read back after every
- *    request and compared with the state before;
+ *    fields; channels; features; ntuple rules; the link's flags and
+ *    tun's link info: steering mode, contexts, rules, hash report) is
+ *    read back after every request and compared with the state before;
+ *  - a refused request notifies nothing: no ethtool notification on the
+ *    monitor group and no RTM_NEWLINK for either device;
  *  - a request that succeeds changes what it asked for and nothing else:
  *    the test decodes its own request (as the kernel parses it: last
  *    attribute of a type wins) and builds the expected state of RSS_SET
@@ -40,7 +43,12 @@
  *    request set), RSS_DELETE_ACT (the context gone), FLOW_RULE_ADD (a
  *    rule at the location the reply names, every other rule unchanged)
  *    and FLOW_RULE_DEL (that rule gone); gets change nothing; the other
- *    sets are not modelled and only counted.
+ *    sets are not modelled and only counted.  The link info after a
+ *    success is taken as it is (the steering mode a success selects is
+ *    rss_netlink_bad.sh's and steering's business).
+ *
+ * The other tap starts in automq mode and is put back to it now and then,
+ * so that refusals are also seen to leave automq as it is (issue 18).
  *
  * Three phases: a privileged sender; an unprivileged one (a child that
  * drops to nobody with no capability) that never names a fd granting
@@ -86,7 +94,9 @@
 
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/ethtool_netlink.h>
+#include <linux/if_link.h>
 #include <linux/if_tun.h>
 
 #ifndef fallthrough
@@ -120,6 +130,7 @@
 #define NR_RULES	512	/* rules the state tracks (count beyond) */
 #define NR_FLOW		(ETHTOOL_A_FLOW_MAX + 1)
 #define FEAT_MAX	1024
+#define LINK_MAX	512	/* tun's IFLA_INFO_DATA */
 #define MAIN_QUEUES	4
 #define OTHER_QUEUES	2
 #define NOBODY		65534
@@ -193,6 +204,7 @@ static int pool_dev(__u32 fd)
 
 struct family {
 	__u16 id;
+	__u32 monitor;		/* the monitor multicast group */
 	unsigned int nr_ops;
 	__u8 op_cmd[256];
 	__u32 op_flags[256];
@@ -352,7 +364,15 @@ struct rule_st {
 	struct ethtool_rx_flow_spec fs;
 };
 
+/* RTM_GETLINK: what rtnetlink reports of the tap */
+struct link_st {
+	__u32 flags;		/* ifi_flags */
+	__u8 data[LINK_MAX];	/* tun's IFLA_INFO_DATA, as sent */
+	size_t len;
+};
+
 struct dev_st {
+	struct link_st link;
 	struct ctx_st ctx[NR_CTX];
 	__u32 ch[ETHTOOL_A_CHANNELS_MAX + 1];
 	__u8 feat[FEAT_MAX];
@@ -375,6 +395,7 @@ struct phase_stats {
 	unsigned long modelled;		/* successes checked against the model */
 	unsigned long no_extack_msg;	/* refusals without an extack message */
 	unsigned long no_extack;	/* ... nor any other extack information */
+	unsigned long refused_automq;	/* RSS_SET refused to a tap in automq */
 	unsigned long by_errno[NR_ERRNO];
 	unsigned long by_cmd_ok[256];
 	unsigned long failures;
@@ -718,6 +739,22 @@ static int family_resolve(struct nl *nl, struct result *res, struct req *r)
 		case CTRL_ATTR_FAMILY_ID:
 			memcpy(&fam.id, nla_data_(a), 2);
 			break;
+		case CTRL_ATTR_MCAST_GROUPS:
+			for_each_attr(op, nla_data_(a), nla_len_(a)) {
+				__u32 id = 0;
+				bool monitor = false;
+
+				for_each_attr(oa, nla_data_(op), nla_len_(op)) {
+					if (oa->nla_type == CTRL_ATTR_MCAST_GRP_ID)
+						memcpy(&id, nla_data_(oa), 4);
+					if (oa->nla_type == CTRL_ATTR_MCAST_GRP_NAME)
+						monitor = !strcmp(nla_data_(oa),
+								  ETHTOOL_MCGRP_MONITOR_NAME);
+				}
+				if (monitor)
+					fam.monitor = id;
+			}
+			break;
 		case CTRL_ATTR_OPS:
 			for_each_attr(op, nla_data_(a), nla_len_(a)) {
 				__u32 id = 0, flags = 0;
@@ -900,6 +937,81 @@ static int state_read_get(struct nl *nl, struct req *r, struct result *res,
 	return res->nr_replies == 1 ? 0 : -EPROTO;
 }
 
+/* RTM_GETLINK of device @d: its flags and tun's link info */
+static int state_read_link(int d, struct link_st *ls)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct ifinfomsg ifi;
+	} req = {
+		.nlh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)),
+		.nlh.nlmsg_type = RTM_GETLINK,
+		.nlh.nlmsg_flags = NLM_F_REQUEST,
+		.ifi.ifi_family = AF_UNSPEC,
+		.ifi.ifi_index = devs[d].t.ifindex,
+	};
+	static __u8 buf[16384] __aligned(4);
+	struct nlattr *a, *li, *ld;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	int fd, ret = -EPROTO;
+	size_t len;
+	ssize_t n;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	if (send(fd, &req, req.nlh.nlmsg_len, 0) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < 0) {
+		ret = -errno;
+		goto out;
+	}
+	nlh = (struct nlmsghdr *)buf;
+	if (!NLMSG_OK(nlh, n) || nlh->nlmsg_type != RTM_NEWLINK ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+		goto out;
+	ifi = NLMSG_DATA(nlh);
+	ls->flags = ifi->ifi_flags;
+	ls->len = 0;
+	len = nlh->nlmsg_len - NLMSG_LENGTH(sizeof(*ifi));
+	for_each_attr(a, ifi + 1, len) {
+		if ((a->nla_type & NLA_TYPE_MASK) != IFLA_LINKINFO)
+			continue;
+		for_each_attr(li, nla_data_(a), nla_len_(a)) {
+			if ((li->nla_type & NLA_TYPE_MASK) != IFLA_INFO_DATA)
+				continue;
+			for_each_attr(ld, nla_data_(li), nla_len_(li)) {
+				if (ls->len + NLA_ALIGN(ld->nla_len) > sizeof(ls->data)) {
+					ret = -E2BIG;
+					goto out;
+				}
+				memcpy(ls->data + ls->len, ld, ld->nla_len);
+				ls->len += NLA_ALIGN(ld->nla_len);
+			}
+		}
+	}
+	/* a tap with RSS always reports its steering mode */
+	ret = ls->len ? 0 : -ENODATA;
+out:
+	close(fd);
+	return ret;
+}
+
+/* The steering mode in a link_st (IFLA_TUN_STEERING), -1 if absent */
+static int link_steering(const struct link_st *ls)
+{
+	struct nlattr *a;
+
+	for_each_attr(a, ls->data, ls->len)
+		if ((a->nla_type & NLA_TYPE_MASK) == IFLA_TUN_STEERING)
+			return *(__u8 *)nla_data_(a);
+	return -1;
+}
+
 static int state_read_dev(struct nl *nl, struct req *r, struct result *res,
 			  int d, struct dev_st *ds)
 {
@@ -911,6 +1023,9 @@ static int state_read_dev(struct nl *nl, struct req *r, struct result *res,
 	int err, i;
 
 	memset(ds, 0, sizeof(*ds));
+	err = state_read_link(d, &ds->link);
+	if (err)
+		return err;
 	err = state_read_rss(nl, r, d, ds);
 	if (err)
 		return err;
@@ -1034,6 +1149,19 @@ static bool state_diff(const struct state *e, const struct state *g,
 	for (d = 0; d < NR_DEVS; d++) {
 		const struct dev_st *ed = &e->dev[d], *gd = &g->dev[d];
 
+		if (link_steering(&ed->link) != link_steering(&gd->link)) {
+			snprintf(out, size, "%s steering mode %d -> %d", name[d],
+				 link_steering(&ed->link),
+				 link_steering(&gd->link));
+			return true;
+		}
+		if (ed->link.flags != gd->link.flags ||
+		    ed->link.len != gd->link.len ||
+		    memcmp(ed->link.data, gd->link.data, ed->link.len)) {
+			snprintf(out, size, "%s link info changed", name[d]);
+			return true;
+		}
+
 		for (i = 0; i < NR_CTX; i++) {
 			what[0] = 0;
 			ctx_diff(&ed->ctx[i], &gd->ctx[i], what, sizeof(what));
@@ -1062,6 +1190,81 @@ static bool state_diff(const struct state *e, const struct state *g,
 		}
 	}
 	return false;
+}
+
+/* ---- notifications ---------------------------------------------------------- */
+
+/* The ethtool monitor group and rtnetlink's link group, read without
+ * blocking: what a request notified is queued by the time its ack is.
+ */
+struct ntf {
+	int eth;
+	int rt;
+};
+
+static int ntf_open(struct ntf *n)
+{
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = RTMGRP_LINK,
+	};
+	int rcv = 1 << 20;
+
+	n->eth = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			NETLINK_GENERIC);
+	n->rt = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		       NETLINK_ROUTE);
+	if (n->eth < 0 || n->rt < 0)
+		return -errno;
+	setsockopt(n->eth, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	setsockopt(n->rt, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	if (setsockopt(n->eth, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+		       &fam.monitor, sizeof(fam.monitor)) ||
+	    bind(n->rt, (struct sockaddr *)&sa, sizeof(sa)))
+		return -errno;
+	return 0;
+}
+
+static void ntf_close(struct ntf *n)
+{
+	close(n->eth);
+	close(n->rt);
+}
+
+/* Messages waiting on @fd that concern our taps (every ethtool one, link
+ * messages of the taps); a lost one (ENOBUFS) counts.
+ */
+static unsigned int ntf_count_fd(int fd, bool link)
+{
+	static __u8 buf[65536] __aligned(4);
+	unsigned int nr = 0;
+	struct nlmsghdr *m;
+	ssize_t len;
+
+	for (;;) {
+		len = recv(fd, buf, sizeof(buf), 0);
+		if (len < 0)
+			return nr + (errno == ENOBUFS);
+		for (m = (struct nlmsghdr *)buf; NLMSG_OK(m, len);
+		     m = NLMSG_NEXT(m, len)) {
+			struct ifinfomsg *ifi = NLMSG_DATA(m);
+			int d;
+
+			if (!link) {
+				nr++;
+				continue;
+			}
+			if (m->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+				continue;
+			for (d = 0; d < NR_DEVS; d++)
+				nr += ifi->ifi_index == devs[d].t.ifindex;
+		}
+	}
+}
+
+static unsigned int ntf_count(struct ntf *n)
+{
+	return ntf_count_fd(n->eth, false) + ntf_count_fd(n->rt, true);
 }
 
 /* ---- generating requests ----------------------------------------------------- */
@@ -1995,6 +2198,10 @@ static void repopulate(const struct state *s)
 	int i, cnt;
 
 	trss_feature_set(t, "ntuple-filters", true);
+	/* the other tap back to automq ("ethtool -X dev default") */
+	trss_rss_req_init(&rr, 0);
+	rr.indir_size = 0;
+	trss_rss_set(&devs[DEV_OTHER].t, &rr);
 	for (i = 1, cnt = 0; s && i < NR_CTX; i++)
 		cnt += s->dev[DEV_MAIN].ctx[i].present;
 	for (i = cnt; i < 2; i++) {
@@ -2029,6 +2236,7 @@ static void run_phase(enum phase ph, unsigned long count, double seconds)
 	struct result *res, *sres;
 	struct timespec t0, t1;
 	struct req *r, *sr;
+	struct ntf ntf;
 	struct nl *nl;
 	char why[300];
 	unsigned long i;
@@ -2050,6 +2258,10 @@ static void run_phase(enum phase ph, unsigned long count, double seconds)
 		failure("netlink socket: %s", strerror(errno));
 		return;
 	}
+	if (ntf_open(&ntf)) {
+		failure("notification sockets: %s", strerror(errno));
+		return;
+	}
 	if (state_read(nl, sr, sres, prev)) {
 		failure("cannot read the initial state");
 		return;
@@ -2057,8 +2269,9 @@ static void run_phase(enum phase ph, unsigned long count, double seconds)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < count && st->failures < 10; i++) {
-		struct decoded dc;
 		bool modelled, granted;
+		unsigned int ntfs;
+		struct decoded dc;
 		int e;
 
 		if (!(i & 63)) {
@@ -2076,7 +2289,9 @@ static void run_phase(enum phase ph, unsigned long count, double seconds)
 		}
 
 		gen_request(r, prev, &o);
+		ntf_count(&ntf);
 		nl_xfer(nl, r, res);
+		ntfs = ntf_count(&ntf);
 		st->sent++;
 		st->mutated += r->mutated;
 		st->connected += r->connected;
@@ -2095,6 +2310,10 @@ static void run_phase(enum phase ph, unsigned long count, double seconds)
 		e = res->err;
 		if (e) {
 			st->refused++;
+			st->refused_automq += r->cmd == ETHTOOL_MSG_RSS_SET &&
+				dc.target >= 0 &&
+				link_steering(&prev->dev[dc.target].link) ==
+				TUN_STEERING_AUTOMQ;
 			st->by_errno[e < NR_ERRNO ? e : 0]++;
 			st->no_extack_msg += !res->extack_msg;
 			st->no_extack += !res->extack_any;
@@ -2130,6 +2349,10 @@ static void run_phase(enum phase ph, unsigned long count, double seconds)
 			} else if (res->nr_replies && !r->dump) {
 				failure("request %lu: %u replies before error %d",
 					i, res->nr_replies, e);
+				dump_req(r);
+			} else if (ntfs) {
+				failure("request %lu: refused (%s) but %u notification(s) sent \"%s\"",
+					i, strerror(e), ntfs, res->extack);
 				dump_req(r);
 			}
 		} else {
@@ -2188,8 +2411,14 @@ static void run_phase(enum phase ph, unsigned long count, double seconds)
 				dump_req(r);
 			}
 		} else {
-			if (!e)
+			int d;
+
+			if (!e) {
 				st->modelled++;
+				/* the link info a success leaves is not modelled */
+				for (d = 0; d < NR_DEVS; d++)
+					exp->dev[d].link = now->dev[d].link;
+			}
 			if (!why[0])
 				state_diff(exp, now, why, sizeof(why));
 			if (why[0]) {
@@ -2201,6 +2430,7 @@ static void run_phase(enum phase ph, unsigned long count, double seconds)
 		memcpy(prev, now, sizeof(*prev));
 	}
 
+	ntf_close(&ntf);
 	nl_close(nl);
 	free(exp);
 	free(now);
@@ -2380,6 +2610,8 @@ static void report(enum phase ph)
 		       p->accepted, p->modelled, p->unmodelled);
 	ksft_print_msg("  %lu refused (%lu without extack message, %lu without any extack)\n",
 		       p->refused, p->no_extack_msg, p->no_extack);
+	ksft_print_msg("  %lu RSS_SET refused to a tap steering by automq\n",
+		       p->refused_automq);
 	buf[0] = 0;
 	for (e = 1; e < NR_ERRNO && n < sizeof(buf) - 40; e++)
 		if (p->by_errno[e])

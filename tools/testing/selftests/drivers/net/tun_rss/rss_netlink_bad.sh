@@ -39,6 +39,103 @@ t_bad_ebpf_attached() {
 	[ "$after" = "$before" ] || fail "before: $before" "after: $after"
 }
 
+# The patched ip shows the steering mode (IFLA_TUN_STEERING); optional
+IP=${IP:-$(first_of "$DIR/../../../../tools/sbin/ip" \
+		    "$DIR/../../../../../../../tools/sbin/ip")}
+
+# steering_is MODE: ip -d link says MODE, and a steering eBPF program can
+# attach exactly when it is not rss (SPEC §3: they exclude each other)
+steering_is() {
+	local mode
+
+	if [ -n "$IP" ]; then
+		mode=$("$IP" -j -d link show dev "$DEV" |
+			jq -r '.[0].linkinfo.info_data.steering') ||
+			fail "ip -d link show dev $DEV failed" || return
+		[ "$mode" = "$1" ] || fail "steering $mode, want $1" || return
+	fi
+	if [ "$1" = rss ]; then
+		steer 1 && { steer -1; fail "eBPF attached while steering by RSS"; return; }
+		return 0
+	fi
+	steer 1 || return
+	steer -1
+}
+
+# refused OP JSON ERRNO MSG ATTR: bad() on the automq device, which must be
+# left exactly as it was, steering mode included (issue 18: the undo of a
+# partly applied request used to mark the device user-configured)
+refused() {
+	local after
+
+	bad "$@" || return
+	after=$(snapshot) || fail "$OUT" || return
+	[ "$after" = "$AUTOMQ" ] || fail "before: $AUTOMQ" "after: $after" || return
+	steering_is automq
+}
+
+# Each request below carries an attribute the device takes and one it
+# refuses, in every order the core applies them in: hash fields, then
+# the key, table, function and transform in one driver call.
+t_refused_fields_fields() {
+	refused rss-set ",\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"],\"udp4\":[\"l2da\"]}" \
+		22 "unsupported hash fields" .flow-hash.udp4
+}
+
+t_refused_fields_hfunc() {
+	refused rss-set ",\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"]},\"hfunc\":2" \
+		95 "tun supports only the Toeplitz hash function" ""
+}
+
+t_refused_fields_indir() {
+	refused rss-set ",\"flow-hash\":{\"udp6\":[]},\"indir\":\"$(indir_hex 0 4)\"" \
+		22 "entry 1: queue out of range (4, 4 queues)" .indir
+}
+
+t_refused_key_hfunc() {
+	refused rss-set ",\"hkey\":\"$(printf '%02x' $(seq 1 40))\",\"hfunc\":2" \
+		95 "tun supports only the Toeplitz hash function" ""
+}
+
+t_refused_key_indir() {
+	refused rss-set ",\"hkey\":\"$(printf '%02x' $(seq 1 40))\",\"indir\":\"$(indir_hex 0 1 2)\"" \
+		22 "size (3) mismatch with device indir table (128)" .indir
+}
+
+t_refused_xfrm_fields() {
+	refused rss-set ",\"input-xfrm\":\"sym-xor\",\"flow-hash\":{\"tcp4\":[\"ip-src\"]}" \
+		22 "conflict with the symmetric input transformation" .flow-hash.tcp4
+}
+
+t_refused_all() {
+	refused rss-set ",\"hkey\":\"$(printf '%02x' $(seq 1 40))\",\"indir\":\"$(indir_hex 3 2 1 0)\",\"hfunc\":1,\"input-xfrm\":0,\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"],\"tcp6\":[],\"udp4\":[\"l2da\"]}" \
+		22 "unsupported hash fields" .flow-hash.udp4
+}
+
+# The same on context 1: refused, context 1 and everything else unchanged
+t_refused_ctx() {
+	local after
+
+	bad rss-set ",\"context\":1,\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"],\"udp4\":[\"l2da\"]}" \
+		22 "unsupported hash fields" .flow-hash.udp4 || return
+	bad rss-set ",\"context\":1,\"flow-hash\":{\"tcp6\":[]},\"hkey\":\"$(printf '%02x' $(seq 1 40))\",\"hfunc\":2" \
+		95 "tun supports only the Toeplitz hash function" "" || return
+	bad rss-create-act ",\"hkey\":\"$(printf '%02x' $(seq 1 40))\",\"hfunc\":2" \
+		95 "tun supports only the Toeplitz hash function" "" || return
+	after=$(snapshot) || fail "$OUT" || return
+	[ "$after" = "$BEFORE" ] || fail "before: $BEFORE" "after: $after"
+}
+
+# None of the refused requests above notified anything
+t_refused_ntf() {
+	listen_start || return
+	t_refused_all > /dev/null
+	t_refused_fields_hfunc > /dev/null
+	ynl rss-set "{$(hdr),\"context\":1,\"indir\":\"$(indir_hex 1 0)\"}" || fail "$OUT" || return
+	listen_result
+	[ "$LNTF" = "rss-ntf:1" ] || fail "notifications: '$LNTF'"
+}
+
 t_bad_block_end() {
 	local after
 
@@ -185,6 +282,15 @@ rss_nl_setup
 # First, on the fresh device (automq, no context: eBPF may attach)
 check ebpf_steering_attached_is_ebusy t_bad_ebpf_attached
 
+AUTOMQ=$(snapshot) || AUTOMQ="snapshot failed: $OUT"
+check refused_fields_and_fields_leave_automq t_refused_fields_fields
+check refused_fields_and_hfunc_leave_automq t_refused_fields_hfunc
+check refused_fields_and_table_leave_automq t_refused_fields_indir
+check refused_key_and_hfunc_leave_automq t_refused_key_hfunc
+check refused_key_and_table_leave_automq t_refused_key_indir
+check refused_xfrm_and_fields_leave_automq t_refused_xfrm_fields
+check refused_every_attribute_leaves_automq t_refused_all
+
 # Context 1 exists: the requests below name it or a missing one
 if ! ynl rss-create-act "{$(hdr),\"context\":1}"; then
 	echo "Bail out! cannot create RSS context 1: $OUT"
@@ -214,7 +320,9 @@ check create_id_in_use t_bad_create_busy
 check no_such_device t_bad_nodev
 check table_without_queues t_bad_no_queues
 check set_with_a_dump_attribute t_bad_set_start_context
+check refused_on_a_context_change_nothing t_refused_ctx
 check nothing_changed t_bad_block_end
 check nothing_notified t_ntf_errors
+check refused_combinations_notify_nothing t_refused_ntf
 
 rss_nl_finish
