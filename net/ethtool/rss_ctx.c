@@ -352,9 +352,44 @@ rss_set_flow_hash_undo(struct net_device *dev, u32 rss_context,
 	}
 }
 
+/* A device may hash several flow types with one setting (tun: ah4, esp4
+ * and ah_esp4 share theirs); a request giving them different fields would
+ * leave the last one in place.  Read back what the request set: a flow
+ * type that now hashes what the request gave another one is in conflict.
+ */
+static int
+rss_check_flow_hash_shared(struct net_device *dev, u32 rss_context,
+			   const struct rss_flow_hash_req *req,
+			   struct netlink_ext_ack *extack)
+{
+	int i, j;
+
+	for (i = 1; i < __ETHTOOL_A_FLOW_CNT; i++) {
+		struct ethtool_rxfh_fields fields = {
+			.flow_type	= ethtool_rxfh_ft_nl2ioctl[i],
+			.rss_context	= rss_context,
+		};
+
+		if (!req->attr[i] || ethtool_rxfh_fields_get(dev, &fields) ||
+		    fields.data == req->fields[i])
+			continue;
+		for (j = 1; j < __ETHTOOL_A_FLOW_CNT; j++) {
+			if (j == i || !req->attr[j] ||
+			    req->fields[j] != fields.data)
+				continue;
+			NL_SET_ERR_MSG_ATTR(extack, req->attr[i],
+					    "flow type shares its hash fields with another one the request sets differently");
+			return -EINVAL;
+		}
+	}
+
+	return 0;
+}
+
 /* The driver takes hash fields one flow type at a time: undo the ones
- * already applied when a later one fails, so a failed request changes
- * nothing.
+ * already applied when a later one fails, or when two of them share their
+ * fields and the request set them differently, so that a refused request
+ * changes nothing.
  */
 static int
 rss_set_flow_hash(struct net_device *dev, u32 rss_context,
@@ -379,7 +414,11 @@ rss_set_flow_hash(struct net_device *dev, u32 rss_context,
 		}
 	}
 
-	return 0;
+	ret = rss_check_flow_hash_shared(dev, rss_context, req, extack);
+	if (ret)
+		rss_set_flow_hash_undo(dev, rss_context, data, req,
+				       __ETHTOOL_A_FLOW_CNT);
+	return ret;
 }
 
 /* Record what the driver accepted in the core's copy of a context, which

@@ -112,6 +112,28 @@ t_refused_all() {
 		22 "unsupported hash fields" .flow-hash.udp4
 }
 
+# AH and ESP share one setting per IP version: conflicting values in one
+# request are refused (the last one used to win); one value for all is fine
+t_refused_ah_esp() {
+	refused rss-set ",\"flow-hash\":{\"ah4\":[\"ip-src\",\"ip-dst\"],\"esp4\":[]}" \
+		22 "shares its hash fields with another one" .flow-hash.ah4 || return
+	refused rss-set ",\"flow-hash\":{\"esp6\":[],\"ah-esp6\":[\"ip-src\",\"ip-dst\"]}" \
+		22 "shares its hash fields with another one" .flow-hash.ah-esp6
+}
+
+t_ah_esp_same() {
+	ynl rss-set "{$(hdr),\"flow-hash\":{\"ah4\":[],\"esp4\":[],\"ah-esp4\":[]}}" ||
+		fail "$OUT" || return
+	rss_get 0 || fail "$OUT" || return
+	[ "$(field_of "$GET" '.["flow-hash"]["esp4"]')" = 0 ] || fail "esp4: $GET" || return
+	steering_is rss || return
+	ynl rss-set "{$(hdr),\"indir\":\"\"}" || fail "$OUT" || return
+	ynl rss-set "{$(hdr),\"flow-hash\":{\"ah4\":[\"ip-src\",\"ip-dst\"]}}" ||
+		fail "$OUT" || return
+	ynl rss-set "{$(hdr),\"indir\":\"\"}" || fail "$OUT" || return
+	steering_is automq
+}
+
 # The same on context 1: refused, context 1 and everything else unchanged
 t_refused_ctx() {
 	local after
@@ -120,6 +142,8 @@ t_refused_ctx() {
 		22 "unsupported hash fields" .flow-hash.udp4 || return
 	bad rss-set ",\"context\":1,\"flow-hash\":{\"tcp6\":[]},\"hkey\":\"$(printf '%02x' $(seq 1 40))\",\"hfunc\":2" \
 		95 "tun supports only the Toeplitz hash function" "" || return
+	bad rss-set ",\"context\":1,\"flow-hash\":{\"ah4\":[],\"ah-esp4\":[\"ip-src\",\"ip-dst\"]}" \
+		22 "shares its hash fields with another one" .flow-hash.ah-esp4 || return
 	bad rss-create-act ",\"hkey\":\"$(printf '%02x' $(seq 1 40))\",\"hfunc\":2" \
 		95 "tun supports only the Toeplitz hash function" "" || return
 	after=$(snapshot) || fail "$OUT" || return
@@ -130,6 +154,7 @@ t_refused_ctx() {
 t_refused_ntf() {
 	listen_start || return
 	t_refused_all > /dev/null
+	t_refused_ah_esp > /dev/null
 	t_refused_fields_hfunc > /dev/null
 	ynl rss-set "{$(hdr),\"context\":1,\"indir\":\"$(indir_hex 1 0)\"}" || fail "$OUT" || return
 	listen_result
@@ -290,6 +315,8 @@ check refused_key_and_hfunc_leave_automq t_refused_key_hfunc
 check refused_key_and_table_leave_automq t_refused_key_indir
 check refused_xfrm_and_fields_leave_automq t_refused_xfrm_fields
 check refused_every_attribute_leaves_automq t_refused_all
+check ah_esp_conflicting_fields_refused t_refused_ah_esp
+check ah_esp_same_fields_accepted t_ah_esp_same
 
 # Context 1 exists: the requests below name it or a missing one
 if ! ynl rss-create-act "{$(hdr),\"context\":1}"; then
