@@ -69,6 +69,7 @@ enum req_op {
 	OP_RULE_ADD,
 	OP_RULE_DEL,
 	OP_RINGS_GET,
+	OP_STATS_GET,
 };
 
 /* One request, as the unprivileged child makes it */
@@ -212,7 +213,12 @@ static int do_req(struct vnl *vnl, const struct req *r, struct result *res)
 	case OP_RULE_DEL:
 		return vnl_rule_del(vnl, dev, r->value);
 	case OP_RINGS_GET:
-		return vnl_get(vnl, dev, ETHTOOL_MSG_RINGS_GET);
+		return vnl_get(vnl, dev, ETHTOOL_MSG_RINGS_GET,
+			       ETHTOOL_A_RINGS_HEADER);
+	case OP_STATS_GET:
+		/* the one message whose header is not attribute 1 */
+		return vnl_get(vnl, dev, ETHTOOL_MSG_STATS_GET,
+			       ETHTOOL_A_STATS_HEADER);
 	}
 	return -EINVAL;
 }
@@ -773,6 +779,14 @@ TEST_F(deleg, not_delegatable_ops)
 
 	/* A GET that is not delegatable refuses the attribute itself */
 	req_init(&r, OP_RINGS_GET, self->dev.fds[0]);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_DELEG);
+
+	/*
+	 * ... wherever its header is: STATS_GET's is attribute 2 (the fd
+	 * used to go unseen there, and the request was refused later as a
+	 * dump carrying it, EINVAL)
+	 */
+	req_init(&r, OP_STATS_GET, self->dev.fds[0]);
 	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_DELEG);
 
 	/* A feature other than rxhash and ntuple */

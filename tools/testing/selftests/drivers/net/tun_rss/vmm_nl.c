@@ -514,13 +514,13 @@ int vnl_feature_set(struct vnl *vnl, const struct vnl_dev *dev,
 	return vnl_xfer(vnl, nlh, vnl->family, NULL, NULL);
 }
 
-int vnl_get(struct vnl *vnl, const struct vnl_dev *dev, __u8 cmd)
+int vnl_get(struct vnl *vnl, const struct vnl_dev *dev, __u8 cmd,
+	    __u16 header)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 
-	/* Every ethtool message has its header nest as attribute 1 */
-	nlh = eth_req(vnl, buf, cmd, 1, dev, 0);
+	nlh = eth_req(vnl, buf, cmd, header, dev, 0);
 	return vnl_xfer(vnl, nlh, vnl->family, NULL, NULL);
 }
 

@@ -100,8 +100,11 @@ int vnl_feature_get(struct vnl *vnl, const struct vnl_dev *dev,
 int vnl_feature_set(struct vnl *vnl, const struct vnl_dev *dev,
 		    const char *name, bool on);
 
-/* Any get whose request is its header (attribute 1) alone, reply ignored */
-int vnl_get(struct vnl *vnl, const struct vnl_dev *dev, __u8 cmd);
+/* Any get whose request is its header alone, reply ignored; the header
+ * is attribute @header (1 for most messages, 2 for STATS_GET)
+ */
+int vnl_get(struct vnl *vnl, const struct vnl_dev *dev, __u8 cmd,
+	    __u16 header);
 
 /* Two operations that are never delegated */
 int vnl_debug_set(struct vnl *vnl, const struct vnl_dev *dev, __u32 msgmask);
