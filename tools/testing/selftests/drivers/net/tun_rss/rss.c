@@ -10,11 +10,13 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
+#include <linux/if_link.h>
 #include <linux/virtio_net.h>
 
 #include "../../../kselftest_harness.h"
@@ -828,6 +830,108 @@ TEST_F(rss, per_queue_counters_match_what_the_readers_got)
 		EXPECT_EQ(by1[q] - by0[q], bytes[q]) TH_LOG("queue %u", q);
 		EXPECT_EQ(dr1[q] - dr0[q], 0ULL) TH_LOG("queue %u", q);
 	}
+}
+
+static __u64 qstats_sum(const struct trss_qstats *q, unsigned int n,
+			size_t field)
+{
+	__u64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		sum += *(const __u64 *)((const __u8 *)&q[i] + field);
+	return sum;
+}
+
+#define QSUM(q, n, f)	qstats_sum(q, n, offsetof(struct trss_qstats, f))
+
+/*
+ * netdev qstats (the netdev_stat_ops contract): the device's totals never
+ * go down.  A queue that detaches takes its counters out of the per-queue
+ * stats (and __tun_detach() moves the last queue into its slot): what it
+ * counted must move into the base stats, and back out of them when the
+ * queue attaches again with its counters, so that detaching or attaching
+ * a queue leaves the totals as they were, and frames sent meanwhile add
+ * exactly themselves.  Over the run, the totals grow by what the readers
+ * got, which is also what the device's own tx counters say.
+ */
+TEST_F(rss, qstats_totals_survive_queue_detach_and_attach)
+{
+	struct trss_qstats t0, t1, q0[TRSS_MAX_QUEUES], q1[TRSS_MAX_QUEUES];
+	struct rtnl_link_stats64 ls0, ls1;
+	struct trss_batch *b = &self->batch;
+	unsigned int round, i, nq = variant->queues, n = 300;
+	__u64 sent = 0, sent_bytes = 0, base0, base1, bytes, start;
+	int fd_idx = -1, slot, back;
+
+	ASSERT_EQ(trss_link_stats64(self->dev.ifindex, &ls0), 0);
+	ASSERT_EQ(trss_qstats_tx(self->dev.ifindex, &t0, q0, TRSS_MAX_QUEUES),
+		  (int)nq);
+	start = t0.packets;
+
+	for (round = 0; round < 2 * nq; round++) {
+		back = -1;
+		/* odd rounds: a queue detached; even rounds: all attached */
+		if (round % 2) {
+			fd_idx = (round / 2) % nq;
+			slot = self->dev.queue[fd_idx];
+			ASSERT_GE(slot, 0);
+			/* something to fold: the queue got frames already */
+			EXPECT_GT(q0[slot].packets, 0ULL);
+			ASSERT_EQ(trss_queue_detach(&self->dev, fd_idx), 0);
+		} else if (fd_idx >= 0) {
+			ASSERT_EQ(trss_queue_attach(&self->dev, fd_idx), 0);
+			back = self->dev.queue[fd_idx];
+			slot = -1;
+		} else {
+			slot = -1;
+		}
+		ASSERT_EQ(trss_qstats_tx(self->dev.ifindex, &t1, q1,
+					 TRSS_MAX_QUEUES),
+			  (int)self->dev.nr_queues);
+
+		/* the totals are what they were */
+		EXPECT_EQ(t1.packets, t0.packets) TH_LOG("round %u", round);
+		EXPECT_EQ(t1.bytes, t0.bytes) TH_LOG("round %u", round);
+		EXPECT_EQ(t1.hw_drops, t0.hw_drops) TH_LOG("round %u", round);
+		/* base = totals - queues: it took the leaving queue's counts,
+		 * or gave them back to the queue that came back
+		 */
+		base0 = t0.packets - QSUM(q0, TRSS_MAX_QUEUES, packets);
+		base1 = t1.packets - QSUM(q1, TRSS_MAX_QUEUES, packets);
+		if (slot >= 0) {
+			EXPECT_EQ(base1 - base0, q0[slot].packets)
+				TH_LOG("round %u", round);
+		} else if (back >= 0) {
+			EXPECT_EQ(base0 - base1, q1[back].packets)
+				TH_LOG("round %u", round);
+		} else {
+			EXPECT_EQ(base1, base0);
+		}
+		EXPECT_GE(t1.bytes, QSUM(q1, TRSS_MAX_QUEUES, bytes));
+
+		ASSERT_EQ(trss_batch_run(&self->dev, self->flows, n, 1,
+					 TIMEOUT_MS, b), 0);
+		check_delivery(_metadata, b, self->dev.nr_queues);
+		for (i = 0, bytes = 0; i < n; i++)
+			bytes += b->frame[i].len;
+		trss_batch_free(b);
+		sent += n;
+		sent_bytes += bytes;
+
+		ASSERT_EQ(trss_qstats_tx(self->dev.ifindex, &t0, q0,
+					 TRSS_MAX_QUEUES),
+			  (int)self->dev.nr_queues);
+		EXPECT_EQ(t0.packets, t1.packets + n) TH_LOG("round %u", round);
+		EXPECT_EQ(t0.bytes, t1.bytes + bytes) TH_LOG("round %u", round);
+		EXPECT_EQ(t0.hw_drops, t1.hw_drops) TH_LOG("round %u", round);
+	}
+
+	/* what the readers got, in the device's own counters */
+	ASSERT_EQ(trss_link_stats64(self->dev.ifindex, &ls1), 0);
+	EXPECT_EQ(t0.packets - start, sent);
+	EXPECT_EQ(ls1.tx_packets - ls0.tx_packets, sent);
+	EXPECT_EQ(ls1.tx_bytes - ls0.tx_bytes, sent_bytes);
 }
 
 TEST_HARNESS_MAIN

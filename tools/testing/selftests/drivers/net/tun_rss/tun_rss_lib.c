@@ -27,6 +27,7 @@
 #include <linux/genetlink.h>
 #include <linux/if_packet.h>
 #include <linux/if_tun.h>
+#include <linux/netdev.h>
 #include <linux/netlink.h>
 #include <linux/sockios.h>
 #include <linux/virtio_net.h>
@@ -2006,6 +2007,132 @@ out:
 		close(fd);
 	free(buf);
 	return ret;
+}
+
+/* netdev QSTATS_GET of the transmit side (frames toward the readers) */
+
+static __u64 nl_uint(struct nlattr *nla)
+{
+	if (nla->nla_len - NLA_HDRLEN == sizeof(__u64))
+		return *(__u64 *)nl_data(nla);
+	return *(__u32 *)nl_data(nla);
+}
+
+static int qstats_dump(int ifindex, bool per_queue, struct trss_qstats *out,
+		       unsigned int max)
+{
+	struct trss_nl_req req = {
+		.nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN),
+		.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.nlh.nlmsg_seq = 2,
+		.genl.cmd = NETDEV_CMD_QSTATS_GET,
+		.genl.version = NETDEV_FAMILY_VERSION,
+	};
+	__u32 scope = per_queue ? NETDEV_QSTATS_SCOPE_QUEUE : 0;
+	__u32 dev_index = ifindex;
+	int fd, family, ret, rem;
+	unsigned int nr = 0;
+	struct nlmsghdr *nlh;
+	struct nlattr *nla;
+	bool done = false;
+	__u8 *buf;
+	ssize_t n;
+
+	buf = malloc(TRSS_NL_BUF);
+	if (!buf)
+		return -ENOMEM;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	family = nl_family(fd, NETDEV_FAMILY_NAME, buf);
+	if (family < 0) {
+		ret = family;
+		goto out;
+	}
+	req.nlh.nlmsg_type = family;
+	nl_put(&req.nlh, NETDEV_A_QSTATS_IFINDEX, &dev_index,
+	       sizeof(dev_index));
+	nl_put(&req.nlh, NETDEV_A_QSTATS_SCOPE, &scope, sizeof(scope));
+	ret = nl_send(fd, &req.nlh);
+	if (ret)
+		goto out;
+
+	while (!done) {
+		n = recv(fd, buf, TRSS_NL_BUF, 0);
+		if (n < 0) {
+			ret = -errno;
+			goto out;
+		}
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			struct trss_qstats qs = {};
+			__u32 type = NETDEV_QUEUE_TYPE_TX, id = 0;
+
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				done = true;
+				break;
+			}
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				ret = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+				goto out;
+			}
+			if (nlh->nlmsg_type != family)
+				continue;
+			nl_for_each_attr(nla, nlh, rem) {
+				switch (nla->nla_type) {
+				case NETDEV_A_QSTATS_QUEUE_TYPE:
+					type = *(__u32 *)nl_data(nla);
+					break;
+				case NETDEV_A_QSTATS_QUEUE_ID:
+					id = *(__u32 *)nl_data(nla);
+					break;
+				case NETDEV_A_QSTATS_TX_PACKETS:
+					qs.packets = nl_uint(nla);
+					break;
+				case NETDEV_A_QSTATS_TX_BYTES:
+					qs.bytes = nl_uint(nla);
+					break;
+				case NETDEV_A_QSTATS_TX_HW_DROPS:
+					qs.hw_drops = nl_uint(nla);
+					break;
+				}
+			}
+			if (type != NETDEV_QUEUE_TYPE_TX)
+				continue;
+			if (!per_queue)
+				id = 0;
+			if (id >= max) {
+				ret = -ENOSPC;
+				goto out;
+			}
+			out[id] = qs;
+			if (id + 1 > nr)
+				nr = id + 1;
+		}
+	}
+	ret = nr;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ret;
+}
+
+int trss_qstats_tx(int ifindex, struct trss_qstats *total,
+		   struct trss_qstats *queue, unsigned int max)
+{
+	int ret;
+
+	memset(total, 0, sizeof(*total));
+	ret = qstats_dump(ifindex, false, total, 1);
+	if (ret != 1)
+		return ret < 0 ? ret : -ENODATA;
+	if (!queue)
+		return 0;
+	memset(queue, 0, max * sizeof(*queue));
+	return qstats_dump(ifindex, true, queue, max);
 }
 
 /* eBPF steering program */

@@ -334,6 +334,21 @@ int trss_ethtool_queue_stats(const struct trss_dev *dev, __u64 *packets,
 int trss_rss_dump(int ifindex, __u32 start_context, __u32 *ids,
 		  struct trss_rss *rss, unsigned int max);
 
+/* netdev qstats of the transmit side: frames queued toward the readers */
+struct trss_qstats {
+	__u64 packets;
+	__u64 bytes;
+	__u64 hw_drops;
+};
+
+/*
+ * The device's totals (base + every queue, as the netdev family sums them)
+ * in *total and, with @queue, the counters of up to @max queues.  Returns
+ * the number of queues reported (0 without @queue), or a negative errno.
+ */
+int trss_qstats_tx(int ifindex, struct trss_qstats *total,
+		   struct trss_qstats *queue, unsigned int max);
+
 /*
  * A steering program for TUNSETSTEERINGEBPF (BPF_PROG_TYPE_SOCKET_FILTER,
  * loaded with the bpf() syscall) that returns queue for every frame.
