@@ -8,14 +8,18 @@
  * among the matching rules wins.
  *
  * The classifier is a tuple space search: the rules that share a mask
- * form a group, and each group is a hash table of masked keys.  A frame
- * costs one hash lookup per distinct mask, whatever the number of rules
- * (SPEC §4: no cost that grows with the rule count on the frame path).
- * Groups are visited by ascending lowest location, so the search stops
- * as soon as no further group can hold a lower-location match.
+ * form a group, and a frame costs one hash probe per group, whatever the
+ * number of rules (SPEC §4: no cost that grows with the rule count on
+ * the frame path).  The number of groups is the classifier's bound
+ * (tun_rss_cls_alloc()): a device limits it, as hardware does.  Groups
+ * are visited by ascending lowest location, so the search stops as soon
+ * as no further group can hold a lower-location match.
  *
- * A classifier is built aside from a whole rule set and never changes;
- * the caller publishes it with RCU and frees it as a unit.
+ * The masked keys of every group hang in one array of RCU hash chains,
+ * sized for the most rules the classifier holds.  A rule is added or
+ * removed in place, under the caller's writer lock, at a cost that does
+ * not grow with the number of rules installed (SPEC §6: a delegate's
+ * request holds RTNL for a bounded time); frames look up concurrently.
  */
 
 #include <linux/array_size.h>
@@ -24,9 +28,10 @@
 #include <linux/export.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
+#include <linux/limits.h>
 #include <linux/overflow.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
 
@@ -37,64 +42,103 @@
 static_assert(sizeof(struct tun_rss_cls_key) == 16 * sizeof(u32));
 
 /*
- * Far beyond any rule table the glue keeps (TUN_RSS_MAX_RULES); keeps the
- * bucket count, at most eight per rule, within a u32.
+ * Far beyond any rule table the glue keeps (TUN_RSS_MAX_RULES); bounds the
+ * bucket array of tun_rss_cls_build()'s classifiers.
  */
 #define TUN_RSS_CLS_MAX_RULES	BIT(24)
+
+/* Writers are serialised by the caller (RTNL in tun). */
+#define tun_rss_cls_wderef(p)	rcu_dereference_protected(p, true)
 
 /**
  * struct tun_rss_cls_group - the rules that share one mask (a tuple)
  * @mask: the nonzero words of the mask, in key order
  * @word: the index in the key of each word of @mask
  * @nwords: number of nonzero mask words
- * @min_loc: lowest location in the group
- * @slot: index of the group's first bucket in &tun_rss_cls.slots
- * @slot_mask: number of buckets minus one (a power of two minus one)
+ * @seed: starts the bucket hash of the group's keys: equal keys of two
+ *	groups land in unrelated buckets
+ * @nrules: rules in the group (writer side)
+ * @rcu: frees the group after the readers that may still probe it
  *
  * Only the nonzero words of the mask are hashed and compared: a port
- * rule looks at two words of sixteen.
+ * rule looks at two words of sixteen.  Immutable once published.
  */
 struct tun_rss_cls_group {
 	u32 mask[TUN_RSS_CLS_WORDS];
 	u8 word[TUN_RSS_CLS_WORDS];
 	u32 nwords;
-	u32 min_loc;
-	u32 slot;
-	u32 slot_mask;
+	u32 seed;
+	u32 nrules;
+	struct rcu_head rcu;
 };
 
 /**
- * struct tun_rss_cls_slot - a bucket of a group's open-addressing table
- * @hash: hash of the masked key, compared before the key itself
- * @rule: 1 + index of the rule in &tun_rss_cls.rules; 0 when empty
+ * struct tun_rss_cls_entry - one rule in the classifier
+ * @next: next entry of the bucket chain
+ * @dup: writer side: the rules with the same group and masked key and a
+ *	higher location, by ascending location; only the lowest of them is
+ *	in a chain, so a chain holds each (group, key) once
+ * @grp: the rule's group
+ * @hash: bucket hash of the masked key in @grp
+ * @key: the masked key, as the words @grp picks
+ * @rule: the rule, its key masked
+ * @rcu: frees the entry after the readers that may still see it
  */
-struct tun_rss_cls_slot {
+struct tun_rss_cls_entry {
+	struct tun_rss_cls_entry __rcu *next;
+	struct tun_rss_cls_entry *dup;
+	struct tun_rss_cls_group *grp;
 	u32 hash;
-	u32 rule;
+	u32 key[TUN_RSS_CLS_WORDS];
+	struct tun_rss_rule rule;
+	struct rcu_head rcu;
 };
 
 /**
- * struct tun_rss_cls - a classifier, immutable once built
- * @seed: randomises the bucket hash
- * @has_drop: some rule drops
- * @ngroups: entries in @groups (distinct masks)
- * @nrules: entries in @rules
- * @groups: the groups, by ascending &tun_rss_cls_group.min_loc
- * @slots: the buckets of every group
- * @keys: the masked key of each rule, as words picked by its group
- * @rules: the rules, sorted by mask and, within a mask, by location
+ * struct tun_rss_cls_order - the groups in the order frames visit them
+ * @rcu: frees the array after the readers that may still walk it
+ * @n: entries in @g
+ * @g: the groups by ascending @g.min_loc
+ * @g.min_loc: no rule of the group has a lower location (a bound: a
+ *	deletion leaves it as it is, an insertion lowers it)
+ * @g.grp: the group
  *
- * @groups, @slots and @keys are one allocation, @rules is in this one.
+ * A few words per group: an insertion that creates a group or lowers a
+ * bound, and a deletion that empties a group, publish a new array.
+ */
+struct tun_rss_cls_order {
+	struct rcu_head rcu;
+	u32 n;
+	struct {
+		u32 min_loc;
+		struct tun_rss_cls_group *grp;
+	} g[];
+};
+
+/**
+ * struct tun_rss_cls - a classifier, updated in place under RCU
+ * @seed: randomises the bucket hash
+ * @max_groups: distinct masks allowed
+ * @nrules: rules (writer side)
+ * @ndrop: rules that drop
+ * @bucket_mask: buckets minus one (a power of two minus one)
+ * @order: the groups, %NULL without rules
+ * @buckets: chains of &struct tun_rss_cls_entry, shared by every group
+ *
+ * One rule changes at a time and a reader sees it either before or after:
+ * the entries of a chain are linked and unlinked with one pointer store,
+ * and a group appears in @order before its first entry is linked and
+ * leaves it before its memory goes.  The bucket array is sized once for
+ * the most rules the classifier will hold, so no update rehashes.
  */
 struct tun_rss_cls {
 	u32 seed;
-	bool has_drop;
-	u32 ngroups;
+	u32 max_groups;
 	u32 nrules;
-	struct tun_rss_cls_group *groups;
-	struct tun_rss_cls_slot *slots;
-	u32 (*keys)[TUN_RSS_CLS_WORDS];
-	struct tun_rss_rule rules[];
+	u32 ndrop;
+	u32 bucket_mask;
+	struct tun_rss_cls_order __rcu *order;
+	struct tun_rss_cls_entry __rcu *buckets[];
 };
 
 static void tun_rss_cls_key_and(struct tun_rss_cls_key *k,
@@ -496,223 +540,436 @@ static u32 tun_rss_cls_word(const struct tun_rss_cls_group *grp,
  * group often differ in a few bits of one or two words (a port, the last
  * byte of an address, which a little-endian load puts in the top bits),
  * and the bucket is taken from the low bits.  On such key sets (hosts,
- * subnets, ports, host and port) linear probing stays at the probe counts
- * of a random hash.
+ * subnets, ports, host and port) the chains stay at the lengths of a
+ * random hash.
  */
-static u32 tun_rss_cls_hash(const struct tun_rss_cls_group *grp,
-			    const struct tun_rss_cls_key *k, u32 seed)
+static u32 tun_rss_cls_mix(u32 h, u32 w)
 {
-	u32 h = seed;
+	h = (h ^ w) * 0x9e3779b1;
+	return h ^ (h >> 16);
+}
+
+static u32 tun_rss_cls_final(u32 h)
+{
+	h *= 0x846ca68b;
+	return h ^ (h >> 15);
+}
+
+static u32 tun_rss_cls_hash(const struct tun_rss_cls_group *grp,
+			    const struct tun_rss_cls_key *k)
+{
+	u32 h = grp->seed;
 	u32 j;
 
-	for (j = 0; j < grp->nwords; j++) {
-		h = (h ^ tun_rss_cls_word(grp, k, j)) * 0x9e3779b1;
-		h ^= h >> 16;
-	}
-	h *= 0x846ca68b;
-	h ^= h >> 15;
-	return h;
+	for (j = 0; j < grp->nwords; j++)
+		h = tun_rss_cls_mix(h, tun_rss_cls_word(grp, k, j));
+	return tun_rss_cls_final(h);
 }
 
 /*
- * The bucket holding @k masked by @grp, or the empty bucket where it
- * would go.  The tables are at most a quarter full: the probe ends.
- * Inlined: a frame that matches no rule probes every group, and gcc,
- * left to itself, calls it out of line, reloading the group and
- * spilling the lookup's registers each time: 23 of the 90 instructions
- * a missed group costs.
+ * The rule of @grp whose key @k matches, or %NULL.  Inlined: a frame that
+ * matches no rule probes every group, and out of line the lookup's
+ * registers are spilled and the group reloaded each time.
  */
-static __always_inline u32
-tun_rss_cls_probe(const struct tun_rss_cls *cls,
-		  const struct tun_rss_cls_group *grp,
-		  const struct tun_rss_cls_key *k, u32 hash)
+static __always_inline const struct tun_rss_rule *
+tun_rss_cls_find(const struct tun_rss_cls *cls,
+		 const struct tun_rss_cls_group *grp,
+		 const struct tun_rss_cls_key *k)
 {
-	u32 i = hash & grp->slot_mask;
+	u32 hash = tun_rss_cls_hash(grp, k);
+	const struct tun_rss_cls_entry *e;
+	u32 j;
 
-	for (;; i = (i + 1) & grp->slot_mask) {
-		const struct tun_rss_cls_slot *s = &cls->slots[grp->slot + i];
-		const u32 *key;
-		u32 j;
-
-		if (!s->rule)
-			break;
-		if (s->hash != hash)
+	for (e = rcu_dereference(cls->buckets[hash & cls->bucket_mask]); e;
+	     e = rcu_dereference(e->next)) {
+		if (e->grp != grp || e->hash != hash)
 			continue;
-		key = cls->keys[s->rule - 1];
 		for (j = 0; j < grp->nwords; j++)
-			if (key[j] != tun_rss_cls_word(grp, k, j))
+			if (e->key[j] != tun_rss_cls_word(grp, k, j))
 				break;
 		if (j == grp->nwords)
-			break;
+			return &e->rule;
 	}
-	return grp->slot + i;
+	return NULL;
+}
+
+/* @grp's words of @mask, and the seed of its bucket hash. */
+static void tun_rss_cls_group_init(struct tun_rss_cls_group *grp,
+				   const struct tun_rss_cls_key *mask,
+				   u32 seed)
+{
+	u32 words[TUN_RSS_CLS_WORDS];
+	u32 j, h = seed;
+
+	memcpy(words, mask, sizeof(words));
+	memset(grp, 0, sizeof(*grp));
+	for (j = 0; j < TUN_RSS_CLS_WORDS; j++) {
+		if (!words[j])
+			continue;
+		grp->word[grp->nwords] = j;
+		grp->mask[grp->nwords++] = words[j];
+		h = tun_rss_cls_mix(h, words[j] ^ j);
+	}
+	grp->seed = tun_rss_cls_final(h);
+}
+
+static bool tun_rss_cls_group_same(const struct tun_rss_cls_group *a,
+				   const struct tun_rss_cls_group *b)
+{
+	/* The seeds, hashes of the masks, tell most groups apart at once. */
+	return a->seed == b->seed && a->nwords == b->nwords &&
+	       !memcmp(a->word, b->word, a->nwords) &&
+	       !memcmp(a->mask, b->mask, a->nwords * sizeof(u32));
+}
+
+static bool tun_rss_cls_entry_same(const struct tun_rss_cls_entry *a,
+				   const struct tun_rss_cls_entry *b)
+{
+	return a->grp == b->grp && a->hash == b->hash &&
+	       !memcmp(a->key, b->key, a->grp->nwords * sizeof(u32));
 }
 
 /*
- * Buckets for @n rules: a power of two, at most a quarter used.  Most
- * frames match no rule and probe every group, so what counts is the
- * length of a miss, the run of used buckets from the hash on: about
- * 1.4 buckets at a load of 1/4 against 2.5 at 1/2 (linear probing).  Two
- * u32s per bucket: 32 KiB for 1024 rules.
+ * A copy of @o without @grp and, when @keep, with @grp at @min_loc: a
+ * new group, a lower bound, or (not @keep) an emptied group.  %NULL when
+ * out of memory, or for an empty result (@o had @grp only, not @keep).
  */
-static u32 tun_rss_cls_nslots(u32 n)
+static struct tun_rss_cls_order *
+tun_rss_cls_order_with(const struct tun_rss_cls_order *o,
+		       struct tun_rss_cls_group *grp, u32 min_loc, bool keep)
 {
-	u32 size = 4;
+	u32 i, n = 0, old = o ? o->n : 0;
+	struct tun_rss_cls_order *no;
 
-	while (size < 4 * n)
-		size <<= 1;
-	return size;
-}
-
-/* By mask, then by location: a group is a run, its first rule the lowest. */
-static int tun_rss_cls_rule_cmp(const void *a, const void *b)
-{
-	const struct tun_rss_rule *ra = a, *rb = b;
-	int d = memcmp(&ra->mask, &rb->mask, sizeof(ra->mask));
-
-	if (d)
-		return d;
-	if (ra->location != rb->location)
-		return ra->location < rb->location ? -1 : 1;
-	return 0;
-}
-
-static int tun_rss_cls_group_cmp(const void *a, const void *b)
-{
-	const struct tun_rss_cls_group *ga = a, *gb = b;
-
-	if (ga->min_loc != gb->min_loc)
-		return ga->min_loc < gb->min_loc ? -1 : 1;
-	return 0;
-}
-
-/* End of the run of rules that share the mask of rule @start. */
-static u32 tun_rss_cls_run_end(const struct tun_rss_cls *cls, u32 start)
-{
-	const struct tun_rss_cls_key *mask = &cls->rules[start].mask;
-	u32 end;
-
-	for (end = start + 1; end < cls->nrules; end++)
-		if (memcmp(&cls->rules[end].mask, mask, sizeof(*mask)))
-			break;
-	return end;
-}
-
-/* Fill group @grp from rules [@start, @end), its buckets from @slot on. */
-static void tun_rss_cls_group_init(struct tun_rss_cls *cls,
-				   struct tun_rss_cls_group *grp,
-				   u32 start, u32 end, u32 slot)
-{
-	u32 mask[TUN_RSS_CLS_WORDS];
-	u32 i, j, hash, s;
-
-	memcpy(mask, &cls->rules[start].mask, sizeof(mask));
-	for (j = 0; j < TUN_RSS_CLS_WORDS; j++) {
-		if (!mask[j])
+	no = kmalloc(struct_size(no, g, old + keep), GFP_KERNEL_ACCOUNT);
+	if (!no)
+		return NULL;
+	for (i = 0; i < old; i++) {
+		if (o->g[i].grp == grp)
 			continue;
-		grp->word[grp->nwords] = j;
-		grp->mask[grp->nwords++] = mask[j];
+		if (keep && o->g[i].min_loc > min_loc) {
+			no->g[n].min_loc = min_loc;
+			no->g[n++].grp = grp;
+			keep = false;
+		}
+		no->g[n++] = o->g[i];
 	}
-	grp->min_loc = cls->rules[start].location;
-	grp->slot = slot;
-	grp->slot_mask = tun_rss_cls_nslots(end - start) - 1;
-
-	/*
-	 * By ascending location: a rule whose masked key is already in the
-	 * table can never win over the one there, and is left out.
-	 */
-	for (i = start; i < end; i++) {
-		const struct tun_rss_cls_key *k = &cls->rules[i].key;
-
-		hash = tun_rss_cls_hash(grp, k, cls->seed);
-		s = tun_rss_cls_probe(cls, grp, k, hash);
-		for (j = 0; j < grp->nwords; j++)
-			cls->keys[i][j] = tun_rss_cls_word(grp, k, j);
-		if (cls->slots[s].rule)
-			continue;
-		cls->slots[s].hash = hash;
-		cls->slots[s].rule = i + 1;
+	if (keep) {
+		no->g[n].min_loc = min_loc;
+		no->g[n++].grp = grp;
 	}
+	if (!n) {
+		kfree(no);
+		return NULL;
+	}
+	no->n = n;
+	return no;
+}
+
+static void tun_rss_cls_order_publish(struct tun_rss_cls *cls,
+				      struct tun_rss_cls_order *no)
+{
+	struct tun_rss_cls_order *o = tun_rss_cls_wderef(cls->order);
+
+	rcu_assign_pointer(cls->order, no);
+	if (o)
+		kfree_rcu(o, rcu);
 }
 
 /**
- * tun_rss_cls_build() - build a classifier from a rule set
+ * tun_rss_cls_alloc() - an empty classifier
+ * @seed: randomises the bucket hash (frames are the sender's choice)
+ * @max_rules: the most rules it will hold: sizes the bucket array, two
+ *	pointers per rule, so that chains stay short (a missed probe mostly
+ *	finds an empty bucket) without ever rehashing
+ * @max_groups: the most distinct masks it accepts
+ *
+ * Memory is charged to the caller's memory cgroup.
+ *
+ * Return: the classifier, or %NULL when out of memory.
+ */
+struct tun_rss_cls *tun_rss_cls_alloc(u32 seed, u32 max_rules, u32 max_groups)
+{
+	struct tun_rss_cls *cls;
+	u32 nbuckets = 16;
+
+	while (nbuckets < 2 * max_rules && nbuckets < TUN_RSS_CLS_MAX_RULES)
+		nbuckets <<= 1;
+	cls = kvzalloc(struct_size(cls, buckets, nbuckets), GFP_KERNEL_ACCOUNT);
+	if (!cls)
+		return NULL;
+	cls->seed = seed;
+	cls->max_groups = max_groups;
+	cls->bucket_mask = nbuckets - 1;
+	return cls;
+}
+EXPORT_SYMBOL_GPL(tun_rss_cls_alloc);
+
+/* Link @e into its chain, or under the entry of the same key. */
+static void tun_rss_cls_link(struct tun_rss_cls *cls,
+			     struct tun_rss_cls_entry *e)
+{
+	struct tun_rss_cls_entry __rcu **pp = &cls->buckets[e->hash &
+							     cls->bucket_mask];
+	struct tun_rss_cls_entry *x, **dp;
+
+	for (; (x = tun_rss_cls_wderef(*pp)); pp = &x->next)
+		if (tun_rss_cls_entry_same(x, e))
+			break;
+	if (!x) {
+		RCU_INIT_POINTER(e->next, tun_rss_cls_wderef(*pp));
+		rcu_assign_pointer(*pp, e);
+		return;
+	}
+	if (e->rule.location < x->rule.location) {
+		/* @e takes @x's place; a reader on @x goes on from there. */
+		RCU_INIT_POINTER(e->next, tun_rss_cls_wderef(x->next));
+		e->dup = x;
+		rcu_assign_pointer(*pp, e);
+		return;
+	}
+	/* Shadowed by @x: frames never see it while @x is there. */
+	for (dp = &x->dup; *dp && (*dp)->rule.location < e->rule.location;
+	     dp = &(*dp)->dup)
+		;
+	e->dup = *dp;
+	*dp = e;
+}
+
+/* Unlink @e from its chain, or from under the entry of the same key. */
+static void tun_rss_cls_unlink(struct tun_rss_cls *cls,
+			       struct tun_rss_cls_entry *e)
+{
+	struct tun_rss_cls_entry __rcu **pp = &cls->buckets[e->hash &
+							     cls->bucket_mask];
+	struct tun_rss_cls_entry *x, **dp;
+
+	for (; (x = tun_rss_cls_wderef(*pp)); pp = &x->next)
+		if (tun_rss_cls_entry_same(x, e))
+			break;
+	if (x == e) {
+		x = e->dup;
+		if (x) {
+			/* The next location of the same key takes over. */
+			RCU_INIT_POINTER(x->next, tun_rss_cls_wderef(e->next));
+			rcu_assign_pointer(*pp, x);
+		} else {
+			rcu_assign_pointer(*pp, tun_rss_cls_wderef(e->next));
+		}
+		return;
+	}
+	for (dp = &x->dup; *dp != e; dp = &(*dp)->dup)
+		;
+	*dp = e->dup;
+}
+
+/**
+ * tun_rss_cls_insert() - add a rule
+ * @cls: the classifier
+ * @r: the rule; bits of its key outside its mask are ignored
+ * @entry: set to the rule's handle for tun_rss_cls_remove()
+ *
+ * In process context, writers serialised by the caller; frames may look
+ * up concurrently (RCU).  Costs one chain walk and, when the rule starts
+ * a group or lowers a group's lowest location, a copy of the group order
+ * (at most @max_groups entries): nothing that grows with the number of
+ * rules, unless rules share both mask and key (an identical rule at a
+ * higher location is kept, in order, behind the lowest).
+ *
+ * Return: 0; -ENOSPC when @r's mask would be one distinct mask more than
+ * the classifier accepts; -ENOMEM.  Nothing changes on error.
+ */
+int tun_rss_cls_insert(struct tun_rss_cls *cls, const struct tun_rss_rule *r,
+		       struct tun_rss_cls_entry **entry)
+{
+	struct tun_rss_cls_order *no = NULL, *o = tun_rss_cls_wderef(cls->order);
+	struct tun_rss_cls_group *grp = NULL, new_grp;
+	struct tun_rss_cls_entry *e;
+	u32 i, j;
+
+	tun_rss_cls_group_init(&new_grp, &r->mask, cls->seed);
+	for (i = 0; o && i < o->n; i++) {
+		if (tun_rss_cls_group_same(o->g[i].grp, &new_grp)) {
+			grp = o->g[i].grp;
+			break;
+		}
+	}
+	if (!grp && o && o->n >= cls->max_groups)
+		return -ENOSPC;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
+	if (!e)
+		return -ENOMEM;
+	if (!grp) {
+		grp = kmemdup(&new_grp, sizeof(new_grp), GFP_KERNEL_ACCOUNT);
+		if (!grp)
+			goto nomem;
+		no = tun_rss_cls_order_with(o, grp, r->location, true);
+		if (!no) {
+			kfree(grp);
+			goto nomem;
+		}
+	} else if (r->location < o->g[i].min_loc) {
+		no = tun_rss_cls_order_with(o, grp, r->location, true);
+		if (!no)
+			goto nomem;
+	}
+
+	e->rule = *r;
+	tun_rss_cls_key_and(&e->rule.key, &e->rule.mask);
+	e->grp = grp;
+	e->hash = tun_rss_cls_hash(grp, &e->rule.key);
+	for (j = 0; j < grp->nwords; j++)
+		e->key[j] = tun_rss_cls_word(grp, &e->rule.key, j);
+
+	/*
+	 * A lower bound first: a reader never skips the group for it; and
+	 * a drop rule is announced before a frame can match it.
+	 */
+	if (no)
+		tun_rss_cls_order_publish(cls, no);
+	if (r->action == TUN_RSS_ACT_DROP)
+		WRITE_ONCE(cls->ndrop, cls->ndrop + 1);
+	tun_rss_cls_link(cls, e);
+	grp->nrules++;
+	cls->nrules++;
+	*entry = e;
+	return 0;
+
+nomem:
+	kfree(e);
+	return -ENOMEM;
+}
+EXPORT_SYMBOL_GPL(tun_rss_cls_insert);
+
+/**
+ * tun_rss_cls_remove() - remove a rule
+ * @cls: the classifier
+ * @e: the rule's handle from tun_rss_cls_insert()
+ *
+ * As tun_rss_cls_insert(): one chain walk, and a copy of the group order
+ * when the rule was its group's last.  The memory of @e is freed after
+ * an RCU grace period: a frame may still hold its rule.
+ *
+ * Return: 0, or -ENOMEM (nothing changed).
+ */
+int tun_rss_cls_remove(struct tun_rss_cls *cls, struct tun_rss_cls_entry *e)
+{
+	struct tun_rss_cls_order *no = NULL, *o = tun_rss_cls_wderef(cls->order);
+	struct tun_rss_cls_group *grp = e->grp;
+
+	if (grp->nrules == 1) {
+		no = tun_rss_cls_order_with(o, grp, 0, false);
+		if (!no && o->n > 1)
+			return -ENOMEM;
+	}
+
+	tun_rss_cls_unlink(cls, e);
+	/* After the unlink: a frame that still finds it knows it drops. */
+	if (e->rule.action == TUN_RSS_ACT_DROP)
+		WRITE_ONCE(cls->ndrop, cls->ndrop - 1);
+	cls->nrules--;
+	if (!--grp->nrules) {
+		/* Out of the order first: no reader finds it afterwards. */
+		tun_rss_cls_order_publish(cls, no);
+		kfree_rcu(grp, rcu);
+	}
+	kfree_rcu(e, rcu);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(tun_rss_cls_remove);
+
+/**
+ * tun_rss_cls_entry_rule() - the rule of a handle
+ * @e: a handle from tun_rss_cls_insert()
+ *
+ * Return: the rule, its key masked.
+ */
+const struct tun_rss_rule *
+tun_rss_cls_entry_rule(const struct tun_rss_cls_entry *e)
+{
+	return &e->rule;
+}
+EXPORT_SYMBOL_GPL(tun_rss_cls_entry_rule);
+
+/**
+ * tun_rss_cls_ngroups() - distinct masks in use
+ * @cls: the classifier, or %NULL
+ *
+ * Return: the number of rule groups (writer side).
+ */
+u32 tun_rss_cls_ngroups(const struct tun_rss_cls *cls)
+{
+	const struct tun_rss_cls_order *o;
+
+	if (!cls)
+		return 0;
+	o = tun_rss_cls_wderef(cls->order);
+	return o ? o->n : 0;
+}
+EXPORT_SYMBOL_GPL(tun_rss_cls_ngroups);
+
+/**
+ * tun_rss_cls_build() - a classifier holding a rule set
  * @rules: the rules, in any order, with distinct locations
  * @n: number of rules, may be 0
  * @seed: randomises the bucket hash (frames are the sender's choice)
  *
- * Bits of a rule's key outside its mask are ignored.  The classifier is
- * built aside, in process context; it never changes afterwards, so that
- * it can be published with RCU and freed as a unit.
+ * Bits of a rule's key outside its mask are ignored.  No limit on the
+ * distinct masks: for tests, benchmarks and tools that build a rule set
+ * at once.
  *
  * Return: the classifier, or %NULL when out of memory.
  */
 struct tun_rss_cls *tun_rss_cls_build(const struct tun_rss_rule *rules,
 				      unsigned int n, u32 seed)
 {
-	u32 i, start, ngroups = 0, nslots = 0;
+	struct tun_rss_cls_entry *e;
 	struct tun_rss_cls *cls;
-	size_t tables;
+	unsigned int i;
 
 	if (n > TUN_RSS_CLS_MAX_RULES)
 		return NULL;
-	cls = kvzalloc(struct_size(cls, rules, n), GFP_KERNEL);
+	cls = tun_rss_cls_alloc(seed, n, U32_MAX);
 	if (!cls)
 		return NULL;
-	cls->seed = seed;
-	cls->nrules = n;
-	if (!n)
-		return cls;
-
-	memcpy(cls->rules, rules, array_size(n, sizeof(*rules)));
 	for (i = 0; i < n; i++) {
-		tun_rss_cls_key_and(&cls->rules[i].key, &cls->rules[i].mask);
-		if (cls->rules[i].action == TUN_RSS_ACT_DROP)
-			cls->has_drop = true;
+		if (tun_rss_cls_insert(cls, &rules[i], &e)) {
+			tun_rss_cls_free(cls);
+			return NULL;
+		}
 	}
-	sort(cls->rules, n, sizeof(*cls->rules), tun_rss_cls_rule_cmp, NULL);
-
-	for (start = 0; start < n; start = i) {
-		i = tun_rss_cls_run_end(cls, start);
-		ngroups++;
-		nslots += tun_rss_cls_nslots(i - start);
-	}
-
-	tables = size_add(size_add(array_size(ngroups, sizeof(*cls->groups)),
-				   array_size(nslots, sizeof(*cls->slots))),
-			  array_size(n, sizeof(*cls->keys)));
-	cls->groups = kvzalloc(tables, GFP_KERNEL);
-	if (!cls->groups) {
-		kvfree(cls);
-		return NULL;
-	}
-	cls->slots = (struct tun_rss_cls_slot *)(cls->groups + ngroups);
-	cls->keys = (u32 (*)[TUN_RSS_CLS_WORDS])(cls->slots + nslots);
-
-	for (start = 0, nslots = 0; start < n; start = i) {
-		struct tun_rss_cls_group *grp = &cls->groups[cls->ngroups++];
-
-		i = tun_rss_cls_run_end(cls, start);
-		tun_rss_cls_group_init(cls, grp, start, i, nslots);
-		nslots += grp->slot_mask + 1;
-	}
-	sort(cls->groups, cls->ngroups, sizeof(*cls->groups),
-	     tun_rss_cls_group_cmp, NULL);
 	return cls;
 }
 EXPORT_SYMBOL_GPL(tun_rss_cls_build);
 
 /**
- * tun_rss_cls_free() - free a classifier
+ * tun_rss_cls_free() - free a classifier and its rules
  * @cls: the classifier, or %NULL
  *
  * The caller makes sure that no reader still uses it (RCU).
  */
 void tun_rss_cls_free(struct tun_rss_cls *cls)
 {
+	struct tun_rss_cls_entry *e, *next, *dup;
+	struct tun_rss_cls_order *o;
+	u32 i;
+
 	if (!cls)
 		return;
-	kvfree(cls->groups);
+	for (i = 0; i <= cls->bucket_mask; i++) {
+		for (e = tun_rss_cls_wderef(cls->buckets[i]); e; e = next) {
+			next = tun_rss_cls_wderef(e->next);
+			for (; e; e = dup) {
+				dup = e->dup;
+				kfree(e);
+			}
+		}
+	}
+	o = tun_rss_cls_wderef(cls->order);
+	for (i = 0; o && i < o->n; i++)
+		kfree(o->g[i].grp);
+	kfree(o);
 	kvfree(cls);
 }
 EXPORT_SYMBOL_GPL(tun_rss_cls_free);
@@ -722,34 +979,31 @@ EXPORT_SYMBOL_GPL(tun_rss_cls_free);
  * @cls: the classifier, or %NULL (no rules)
  * @k: the frame's key, from tun_rss_cls_key_from_flow()
  *
- * One hash lookup per distinct mask at most, no lock, no allocation.
+ * One hash probe per distinct mask at most, no lock, no allocation; in
+ * an RCU read-side section.
  *
  * Return: the matching rule with the lowest location, or %NULL.  It
- * lives as long as @cls.
+ * lives until the end of the read-side section.
  */
 const struct tun_rss_rule *tun_rss_cls_lookup(const struct tun_rss_cls *cls,
 					      const struct tun_rss_cls_key *k)
 {
-	const struct tun_rss_rule *best = NULL;
-	u32 g, s;
+	const struct tun_rss_rule *best = NULL, *r;
+	const struct tun_rss_cls_order *o;
+	u32 g;
 
 	if (!cls)
 		return NULL;
+	o = rcu_dereference(cls->order);
+	if (!o)
+		return NULL;
 
-	for (g = 0; g < cls->ngroups; g++) {
-		const struct tun_rss_cls_group *grp = &cls->groups[g];
-		const struct tun_rss_rule *r;
-
+	for (g = 0; g < o->n; g++) {
 		/* Every later group starts above the match we have. */
-		if (best && grp->min_loc > best->location)
+		if (best && o->g[g].min_loc > best->location)
 			break;
-
-		s = tun_rss_cls_probe(cls, grp, k,
-				      tun_rss_cls_hash(grp, k, cls->seed));
-		if (!cls->slots[s].rule)
-			continue;
-		r = &cls->rules[cls->slots[s].rule - 1];
-		if (!best || r->location < best->location)
+		r = tun_rss_cls_find(cls, o->g[g].grp, k);
+		if (r && (!best || r->location < best->location))
 			best = r;
 	}
 	return best;
@@ -760,10 +1014,10 @@ EXPORT_SYMBOL_GPL(tun_rss_cls_lookup);
  * tun_rss_cls_has_drop() - whether some rule drops
  * @cls: the classifier, or %NULL
  *
- * Return: true when one of the rules it was built from drops.
+ * Return: true when one of its rules drops.
  */
 bool tun_rss_cls_has_drop(const struct tun_rss_cls *cls)
 {
-	return cls && cls->has_drop;
+	return cls && READ_ONCE(cls->ndrop);
 }
 EXPORT_SYMBOL_GPL(tun_rss_cls_has_drop);

@@ -32,7 +32,7 @@ struct tun_rss_ctx_rcu {
 /* ntuple rule locations 0 .. TUN_RSS_MAX_RULES - 1 */
 #define TUN_RSS_MAX_RULES	4096
 
-struct tun_rss_rule_entry;
+struct tun_rss_rules;
 struct tun_rss_cls_rcu;
 
 /**
@@ -52,8 +52,8 @@ struct tun_rss_cls_rcu;
  * @req.key: context 0's key when the request began
  * @default_key: the key context 0 and new contexts start with
  * @cls: flow-rule classifier, %NULL without rules
- * @rules: flow rules sorted by location (RTNL)
- * @nr_rules: entries in @rules
+ * @rules: flow rules by location (RTNL), %NULL without rules
+ * @nr_rules: rules in @rules
  * @cls_seed: randomises the classifier's bucket hash
  * @rule_drops: frames dropped by a drop rule
  */
@@ -70,7 +70,7 @@ struct tun_rss {
 	} req;
 	u8 default_key[TUN_RSS_KEY_SIZE];
 	struct tun_rss_cls_rcu __rcu *cls;
-	struct tun_rss_rule_entry *rules;
+	struct tun_rss_rules *rules;
 	unsigned int nr_rules;
 	u32 cls_seed;
 	atomic64_t rule_drops;

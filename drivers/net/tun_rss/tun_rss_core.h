@@ -158,6 +158,16 @@ u16 tun_rss_ctx_queue(const struct tun_rss_ctx *ctx, u32 hash,
 
 /* cls.c: ntuple flow rules (ethtool -N) and their classifier */
 
+/*
+ * Distinct rule masks (mask groups) a tun device accepts.  A frame that
+ * matches no rule costs one hash probe per group, and the rules may come
+ * from an unprivileged delegate: this bounds what it can make every frame
+ * cost, as the mask or profile slots of a NIC's flow director do.  32
+ * leaves room for a few field sets (ports, hosts, subnets, 5-tuples) in
+ * each of the nine flow types.
+ */
+#define TUN_RSS_MAX_MASKS	32
+
 /**
  * struct tun_rss_cls_key - what a flow rule matches, in one layout
  * @h_dest: destination MAC (tap frames only, else zero)
@@ -228,14 +238,25 @@ struct tun_rss_rule {
 	u32 ctx;
 };
 
-/* Opaque and immutable once built; published by the caller with RCU. */
+/*
+ * Opaque; changed in place by one writer at a time (the caller's lock),
+ * looked up by frames under RCU.
+ */
 struct tun_rss_cls;
+struct tun_rss_cls_entry;
 
 int tun_rss_rule_from_fs(struct tun_rss_rule *r,
 			 const struct ethtool_rx_flow_spec *fs,
 			 u32 rss_context, const char **why);
 void tun_rss_cls_key_from_flow(struct tun_rss_cls_key *k,
 			       const struct tun_rss_flow *fl);
+struct tun_rss_cls *tun_rss_cls_alloc(u32 seed, u32 max_rules, u32 max_groups);
+int tun_rss_cls_insert(struct tun_rss_cls *cls, const struct tun_rss_rule *r,
+		       struct tun_rss_cls_entry **entry);
+int tun_rss_cls_remove(struct tun_rss_cls *cls, struct tun_rss_cls_entry *e);
+const struct tun_rss_rule *
+tun_rss_cls_entry_rule(const struct tun_rss_cls_entry *e);
+u32 tun_rss_cls_ngroups(const struct tun_rss_cls *cls);
 struct tun_rss_cls *tun_rss_cls_build(const struct tun_rss_rule *rules,
 				      unsigned int n, u32 seed);
 void tun_rss_cls_free(struct tun_rss_cls *cls);

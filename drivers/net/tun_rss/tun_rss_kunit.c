@@ -22,6 +22,7 @@
 #include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/prandom.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
 #include <asm/byteorder.h>
@@ -1702,6 +1703,22 @@ static s64 tun_rss_tref_fs(const struct ethtool_rx_flow_spec *fs,
 	return best;
 }
 
+/*
+ * A lookup as frames do it, in an RCU read-side section.  The rule stays
+ * valid afterwards: the test is the only writer.
+ */
+static const struct tun_rss_rule *
+tun_rss_tcls_lookup(const struct tun_rss_cls *cls,
+		    const struct tun_rss_cls_key *k)
+{
+	const struct tun_rss_rule *r;
+
+	rcu_read_lock();
+	r = tun_rss_cls_lookup(cls, k);
+	rcu_read_unlock();
+	return r;
+}
+
 static s64 tun_rss_tlookup(const struct tun_rss_cls *cls,
 			   const struct tun_rss_flow *fl)
 {
@@ -1709,7 +1726,7 @@ static s64 tun_rss_tlookup(const struct tun_rss_cls *cls,
 	struct tun_rss_cls_key k;
 
 	tun_rss_cls_key_from_flow(&k, fl);
-	r = tun_rss_cls_lookup(cls, &k);
+	r = tun_rss_tcls_lookup(cls, &k);
 	return r ? (s64)r->location : -1;
 }
 
@@ -2560,11 +2577,11 @@ static void tun_rss_cls_empty(struct kunit *test)
 
 	cls = tun_rss_cls_build(NULL, 0, 0);
 	KUNIT_ASSERT_NOT_NULL(test, cls);
-	KUNIT_EXPECT_TRUE(test, !tun_rss_cls_lookup(cls, &k));
+	KUNIT_EXPECT_TRUE(test, !tun_rss_tcls_lookup(cls, &k));
 	KUNIT_EXPECT_FALSE(test, tun_rss_cls_has_drop(cls));
 	tun_rss_cls_free(cls);
 
-	KUNIT_EXPECT_TRUE(test, !tun_rss_cls_lookup(NULL, &k));
+	KUNIT_EXPECT_TRUE(test, !tun_rss_tcls_lookup(NULL, &k));
 	KUNIT_EXPECT_FALSE(test, tun_rss_cls_has_drop(NULL));
 	tun_rss_cls_free(NULL);
 
@@ -2581,7 +2598,7 @@ static void tun_rss_cls_empty(struct kunit *test)
 	cls = tun_rss_cls_build(r, 2, 0);
 	KUNIT_ASSERT_NOT_NULL(test, cls);
 	KUNIT_EXPECT_TRUE(test, tun_rss_cls_has_drop(cls));
-	hit = tun_rss_cls_lookup(cls, &k);
+	hit = tun_rss_tcls_lookup(cls, &k);
 	KUNIT_EXPECT_TRUE(test, hit);
 	if (hit) {
 		KUNIT_EXPECT_EQ(test, hit->location, 8);
@@ -3124,7 +3141,7 @@ static unsigned int tun_rss_cls_random_set(struct kunit *test,
 
 		tun_rss_tframe_random(test, rnd, fs, nrules, frame, &fl);
 		tun_rss_cls_key_from_flow(&k, &fl);
-		r = tun_rss_cls_lookup(cls, &k);
+		r = tun_rss_tcls_lookup(cls, &k);
 		got = r ? (s64)r->location : -1;
 		want_key = tun_rss_tref_key(rules, nrules, &k);
 		want_fs = tun_rss_tref_fs(fs, nrules, &fl);
@@ -3171,6 +3188,250 @@ static void tun_rss_cls_random(struct kunit *test)
 				       1, 50);
 }
 
+/*
+ * The mask-group bound: a rule with one distinct mask more than the
+ * classifier accepts is refused with -ENOSPC and changes nothing; a rule
+ * of a mask in use still goes in; deleting the last rule of a mask frees
+ * its group for another mask.
+ */
+static void tun_rss_cls_mask_limit(struct kunit *test)
+{
+	struct tun_rss_cls_entry *a, *b, *c, *d, *x;
+	struct tun_rss_rule ra, rb, rc, rd;
+	struct ethtool_rx_flow_spec fs;
+	struct tun_rss_cls *cls;
+	struct tun_rss_flow fl;
+
+	/* a: tcp4 dst-port 80 at 5; b: dst 10.0.0.2 at 6; d: dst-port 81 at 7 */
+	tun_rss_tfs_init(&fs, TCP_V4_FLOW, 5);
+	fs.h_u.tcp_ip4_spec.pdst = htons(80);
+	fs.m_u.tcp_ip4_spec.pdst = htons(0xffff);
+	tun_rss_tfs_convert(test, &ra, &fs, 0);
+	fs.location = 7;
+	fs.h_u.tcp_ip4_spec.pdst = htons(81);
+	tun_rss_tfs_convert(test, &rd, &fs, 0);
+	tun_rss_tfs_init(&fs, TCP_V4_FLOW, 6);
+	fs.h_u.tcp_ip4_spec.ip4dst = htonl(0x0a000002);
+	fs.m_u.tcp_ip4_spec.ip4dst = htonl(0xffffffff);
+	tun_rss_tfs_convert(test, &rb, &fs, 0);
+	/* c: tcp4 src-port 1000 at 1, a third mask; drops */
+	tun_rss_tfs_init(&fs, TCP_V4_FLOW, 1);
+	fs.h_u.tcp_ip4_spec.psrc = htons(1000);
+	fs.m_u.tcp_ip4_spec.psrc = htons(0xffff);
+	fs.ring_cookie = RX_CLS_FLOW_DISC;
+	tun_rss_tfs_convert(test, &rc, &fs, 0);
+
+	/* A frame every rule above matches: c wins once it is in */
+	memset(&fl, 0, sizeof(fl));
+	fl.flags = TUN_RSS_F_IP | TUN_RSS_F_L4;
+	fl.l3 = 4;
+	fl.l4proto = IPPROTO_TCP;
+	fl.daddr[0] = htonl(0x0a000002);
+	fl.sport = htons(1000);
+	fl.dport = htons(80);
+
+	cls = tun_rss_cls_alloc(7, 16, 2);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+	KUNIT_EXPECT_EQ(test, tun_rss_cls_ngroups(cls), 0);
+	KUNIT_ASSERT_EQ(test, tun_rss_cls_insert(cls, &rb, &b), 0);
+	KUNIT_ASSERT_EQ(test, tun_rss_cls_insert(cls, &ra, &a), 0);
+	KUNIT_EXPECT_EQ(test, tun_rss_cls_ngroups(cls), 2);
+	KUNIT_EXPECT_EQ(test, tun_rss_tlookup(cls, &fl), 5);
+
+	/* The third mask: refused, and nothing changed */
+	x = NULL;
+	KUNIT_EXPECT_EQ(test, tun_rss_cls_insert(cls, &rc, &x), -ENOSPC);
+	KUNIT_EXPECT_TRUE(test, !x);
+	KUNIT_EXPECT_EQ(test, tun_rss_cls_ngroups(cls), 2);
+	KUNIT_EXPECT_EQ(test, tun_rss_tlookup(cls, &fl), 5);
+	KUNIT_EXPECT_FALSE(test, tun_rss_cls_has_drop(cls));
+
+	/* A mask in use takes more rules */
+	KUNIT_ASSERT_EQ(test, tun_rss_cls_insert(cls, &rd, &d), 0);
+	KUNIT_EXPECT_EQ(test, tun_rss_cls_ngroups(cls), 2);
+	fl.dport = htons(81);
+	KUNIT_EXPECT_EQ(test, tun_rss_tlookup(cls, &fl), 6);
+	KUNIT_ASSERT_EQ(test, tun_rss_cls_remove(cls, b), 0);
+	KUNIT_EXPECT_EQ(test, tun_rss_tlookup(cls, &fl), 7);
+
+	/* b's group went with b: the third mask fits now */
+	KUNIT_EXPECT_EQ(test, tun_rss_cls_ngroups(cls), 1);
+	KUNIT_ASSERT_EQ(test, tun_rss_cls_insert(cls, &rc, &c), 0);
+	KUNIT_EXPECT_EQ(test, tun_rss_cls_ngroups(cls), 2);
+	KUNIT_EXPECT_TRUE(test, tun_rss_cls_has_drop(cls));
+	KUNIT_EXPECT_EQ(test, tun_rss_tlookup(cls, &fl), 1);
+	KUNIT_EXPECT_EQ(test, tun_rss_cls_insert(cls, &rb, &x), -ENOSPC);
+
+	/* Two rules of one group: the group stays until the second goes */
+	KUNIT_ASSERT_EQ(test, tun_rss_cls_remove(cls, a), 0);
+	KUNIT_EXPECT_EQ(test, tun_rss_cls_ngroups(cls), 2);
+	KUNIT_ASSERT_EQ(test, tun_rss_cls_remove(cls, c), 0);
+	KUNIT_EXPECT_FALSE(test, tun_rss_cls_has_drop(cls));
+	KUNIT_EXPECT_EQ(test, tun_rss_tlookup(cls, &fl), 7);
+	KUNIT_ASSERT_EQ(test, tun_rss_cls_remove(cls, d), 0);
+	KUNIT_EXPECT_EQ(test, tun_rss_cls_ngroups(cls), 0);
+	KUNIT_EXPECT_EQ(test, tun_rss_tlookup(cls, &fl), -1);
+	tun_rss_cls_free(cls);
+}
+
+/* Distinct masks among the installed rules of @rules */
+static unsigned int tun_rss_tmasks(const struct tun_rss_rule *rules,
+				   const bool *in, unsigned int n)
+{
+	unsigned int i, j, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!in[i])
+			continue;
+		for (j = 0; j < i; j++)
+			if (in[j] && !memcmp(&rules[j].mask, &rules[i].mask,
+					     sizeof(rules[i].mask)))
+				break;
+		m += j == i;
+	}
+	return m;
+}
+
+/*
+ * The classifier changed in place: @nops random insertions and deletions
+ * among @npool rules of @nmasks masks (some keys shared, so some rules
+ * shadow others), the classifier bounded to @limit groups; after each,
+ * lookups agree with the references over the rules installed, and the
+ * refusals and group count with a count of the masks.
+ */
+static void tun_rss_cls_churn_set(struct kunit *test, struct rnd_state *rnd,
+				  unsigned int npool, unsigned int nmasks,
+				  unsigned int limit, unsigned int nops)
+{
+	unsigned int i, j, op, n, tries, peak = 0, refused = 0, fails = 0;
+	struct ethtool_rx_flow_spec *tpl, *fs, *fsin;
+	struct tun_rss_rule *rules, *rin;
+	struct tun_rss_cls_entry **ent;
+	s64 got, want_key, want_fs;
+	struct tun_rss_cls *cls;
+	struct tun_rss_flow fl;
+	int err, want_err;
+	u8 *frame;
+	bool *in;
+
+	tpl = kunit_kcalloc(test, nmasks, sizeof(*tpl), GFP_KERNEL);
+	fs = kunit_kcalloc(test, npool, sizeof(*fs), GFP_KERNEL);
+	fsin = kunit_kcalloc(test, npool, sizeof(*fsin), GFP_KERNEL);
+	rules = kunit_kcalloc(test, npool, sizeof(*rules), GFP_KERNEL);
+	rin = kunit_kcalloc(test, npool, sizeof(*rin), GFP_KERNEL);
+	ent = kunit_kcalloc(test, npool, sizeof(*ent), GFP_KERNEL);
+	in = kunit_kcalloc(test, npool, sizeof(*in), GFP_KERNEL);
+	frame = kunit_kzalloc(test, TUN_RSS_TFRAME_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, tpl && fs && fsin && rules && rin && ent &&
+			  in && frame);
+
+	/* Distinct masks, each used by some rule of the pool */
+	for (i = 0; i < nmasks; i++) {
+		for (tries = 0; tries < 1000; tries++) {
+			tun_rss_tfs_template(rnd, &tpl[i]);
+			tun_rss_tfs_convert(test, &rules[i], &tpl[i], 0);
+			for (j = 0; j < i; j++)
+				if (!memcmp(&rules[j].mask, &rules[i].mask,
+					    sizeof(rules[i].mask)))
+					break;
+			if (j == i)
+				break;
+		}
+		KUNIT_ASSERT_TRUE(test, tries < 1000);
+	}
+	for (i = 0; i < npool; i++) {
+		fs[i] = tpl[i < nmasks ? i : tun_rss_tpick(rnd, nmasks)];
+		tun_rss_tfs_values(rnd, &fs[i]);
+		/* Now and then the values of an earlier rule of that shape */
+		if (i && !tun_rss_tpick(rnd, 4)) {
+			j = tun_rss_tpick(rnd, i);
+			if ((fs[j].flow_type & ~FLOW_RSS) == fs[i].flow_type &&
+			    !memcmp(&fs[j].m_u, &fs[i].m_u, sizeof(fs[i].m_u)) &&
+			    !memcmp(&fs[j].m_ext, &fs[i].m_ext,
+				    sizeof(fs[i].m_ext))) {
+				fs[i].h_u = fs[j].h_u;
+				fs[i].h_ext = fs[j].h_ext;
+			}
+		}
+		fs[i].location = i;
+		tun_rss_tfs_convert(test, &rules[i], &fs[i],
+				    tun_rss_tfs_action(rnd, &fs[i]));
+	}
+
+	cls = tun_rss_cls_alloc(prandom_u32_state(rnd), npool, limit);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+	for (op = 0; op < nops && fails < TUN_RSS_TEST_MAX_FAILS; op++) {
+		i = tun_rss_tpick(rnd, npool);
+		if (in[i]) {
+			err = tun_rss_cls_remove(cls, ent[i]);
+			KUNIT_EXPECT_EQ(test, err, 0);
+			in[i] = err != 0;
+		} else {
+			in[i] = true;
+			want_err = tun_rss_tmasks(rules, in, npool) > limit ?
+				   -ENOSPC : 0;
+			err = tun_rss_cls_insert(cls, &rules[i], &ent[i]);
+			KUNIT_EXPECT_EQ(test, err, want_err);
+			in[i] = !err;
+			refused += err == -ENOSPC;
+		}
+		KUNIT_EXPECT_EQ(test, tun_rss_cls_ngroups(cls),
+				tun_rss_tmasks(rules, in, npool));
+
+		for (n = 0, j = 0; j < npool; j++) {
+			if (!in[j])
+				continue;
+			rin[n] = rules[j];
+			fsin[n++] = fs[j];
+		}
+		peak = max(peak, n);
+		for (j = 0; j < 8; j++) {
+			const struct tun_rss_rule *r;
+			struct tun_rss_cls_key k;
+
+			if (n)
+				tun_rss_tframe_random(test, rnd, fsin, n, frame,
+						      &fl);
+			else
+				tun_rss_tflow_random(rnd, &fl);
+			tun_rss_cls_key_from_flow(&k, &fl);
+			r = tun_rss_tcls_lookup(cls, &k);
+			got = r ? (s64)r->location : -1;
+			want_key = tun_rss_tref_key(rin, n, &k);
+			want_fs = tun_rss_tref_fs(fsin, n, &fl);
+			if (got != want_key || got != want_fs) {
+				KUNIT_FAIL(test,
+					   "%u rules, %u masks, op %u (%u installed): location %lld, key reference %lld, spec reference %lld",
+					   npool, nmasks, op, n, got, want_key,
+					   want_fs);
+				fails++;
+			}
+		}
+	}
+	if (npool > 8)
+		kunit_info(test, "%u rules, %u masks, limit %u: %u operations, up to %u rules installed, %u refused\n",
+			   npool, nmasks, limit, nops, peak, refused);
+	/* Not vacuous: the set grew, and the bound was reached */
+	KUNIT_EXPECT_LE(test, npool / 4, peak);
+	if (limit < nmasks)
+		KUNIT_EXPECT_LT(test, 0, refused);
+	tun_rss_cls_free(cls);
+}
+
+static void tun_rss_cls_churn(struct kunit *test)
+{
+	struct rnd_state rnd;
+	unsigned int i;
+
+	kunit_info(test, "seed %#llx\n", TUN_RSS_TEST_SEED + 3);
+	prandom_seed_state(&rnd, TUN_RSS_TEST_SEED + 3);
+	tun_rss_cls_churn_set(test, &rnd, 64, 4, 4, 2000);
+	tun_rss_cls_churn_set(test, &rnd, 256, 12, 8, 1500);
+	tun_rss_cls_churn_set(test, &rnd, 512, 40, 32, 1000);
+	for (i = 0; i < 50; i++)
+		tun_rss_cls_churn_set(test, &rnd, 8, 3, 2, 100);
+}
+
 static struct kunit_case tun_rss_cls_cases[] = {
 	KUNIT_CASE(tun_rss_cls_fs_types),
 	KUNIT_CASE(tun_rss_cls_fs_ext),
@@ -3181,6 +3442,8 @@ static struct kunit_case tun_rss_cls_cases[] = {
 	KUNIT_CASE(tun_rss_cls_priority),
 	KUNIT_CASE(tun_rss_cls_empty),
 	KUNIT_CASE(tun_rss_cls_random),
+	KUNIT_CASE(tun_rss_cls_mask_limit),
+	KUNIT_CASE(tun_rss_cls_churn),
 	{}
 };
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tun ntuple flow rules (ethtool -N/-n): the rule table kept under RTNL,
- * and the classifier built from it and published with RCU.  A change
- * builds a whole new classifier aside; when that fails nothing changes.
+ * and the classifier published with RCU and changed in place, one rule at
+ * a time; when a change fails nothing changes.
  */
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
@@ -12,21 +14,37 @@
 #include "tun_rss.h"
 
 /**
- * struct tun_rss_rule_entry - one rule as the user gave it and as matched
- * @rule: normalised rule the classifier is built from
+ * struct tun_rss_rule_entry - one rule as the user gave it
  * @fs: the flow spec as inserted, returned by ETHTOOL_GRXCLSRULE
  * @rss_context: context of a %FLOW_RSS rule
+ * @ce: the rule in the classifier
  */
 struct tun_rss_rule_entry {
-	struct tun_rss_rule rule;
 	struct ethtool_rx_flow_spec fs;
 	u32 rss_context;
+	struct tun_rss_cls_entry *ce;
 };
 
 /**
- * struct tun_rss_cls_rcu - a classifier as published to the frame path
+ * struct tun_rss_rules - the rule table, by location (RTNL)
+ * @used: locations that hold a rule
+ * @entry: the rule at each location
+ *
+ * Allocated with the first rule and freed with the last: a location is
+ * found, taken and freed in constant time.
+ */
+struct tun_rss_rules {
+	DECLARE_BITMAP(used, TUN_RSS_MAX_RULES);
+	struct tun_rss_rule_entry *entry[TUN_RSS_MAX_RULES];
+};
+
+/**
+ * struct tun_rss_cls_rcu - the classifier as published to the frame path
  * @rcu: frees the classifier after the readers that may still see it
- * @cls: the classifier (immutable)
+ * @cls: the classifier, changed in place one rule at a time (RTNL)
+ *
+ * Published with the first rule and withdrawn with the last, so that a
+ * device without rules costs frames a pointer test.
  */
 struct tun_rss_cls_rcu {
 	struct rcu_head rcu;
@@ -42,83 +60,50 @@ static void tun_rss_cls_free_rcu(struct rcu_head *head)
 	kfree(c);
 }
 
-/* Entry index of @loc in the sorted table, or where it would go. */
-static unsigned int tun_rss_rule_pos(const struct tun_rss *rss, u32 loc,
-				     bool *found)
+/* Withdraw the classifier and free every rule: the last one went. */
+static void tun_rss_rules_free(struct tun_rss *rss,
+			       struct tun_rss_cls_rcu *old)
 {
-	unsigned int lo = 0, hi = rss->nr_rules, mid;
+	struct tun_rss_rules *t = rss->rules;
+	unsigned long loc;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (rss->rules[mid].rule.location < loc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = lo < rss->nr_rules && rss->rules[lo].rule.location == loc;
-	return lo;
-}
-
-/*
- * Build the classifier for @entries and publish it, or fail changing
- * nothing.  On success the caller's table becomes @entries.
- */
-static int tun_rss_rules_publish(struct tun_rss *rss,
-				 struct tun_rss_rule_entry *entries,
-				 unsigned int n)
-{
-	struct tun_rss_cls_rcu *c = NULL, *old;
-	struct tun_rss_rule *rules;
-	unsigned int i;
-
-	if (n) {
-		rules = kvmalloc_array(n, sizeof(*rules), GFP_KERNEL);
-		c = kzalloc(sizeof(*c), GFP_KERNEL);
-		if (!rules || !c) {
-			kvfree(rules);
-			kfree(c);
-			return -ENOMEM;
-		}
-		for (i = 0; i < n; i++)
-			rules[i] = entries[i].rule;
-		c->cls = tun_rss_cls_build(rules, n, rss->cls_seed);
-		kvfree(rules);
-		if (!c->cls) {
-			kfree(c);
-			return -ENOMEM;
-		}
-	}
-
-	old = rcu_replace_pointer_rtnl(rss->cls, c);
 	if (old)
 		call_rcu(&old->rcu, tun_rss_cls_free_rcu);
-	if (entries != rss->rules) {
-		kvfree(rss->rules);
-		rss->rules = entries;
+	if (t) {
+		for_each_set_bit(loc, t->used, TUN_RSS_MAX_RULES)
+			kfree(t->entry[loc]);
+		kvfree(t);
 	}
-	rss->nr_rules = n;
-	return 0;
+	rss->rules = NULL;
+	rss->nr_rules = 0;
+}
+
+/* The rule at @loc, or %NULL. */
+static struct tun_rss_rule_entry *tun_rss_rule_at(const struct tun_rss *rss,
+						  u32 loc)
+{
+	if (!rss->rules || loc >= TUN_RSS_MAX_RULES ||
+	    !test_bit(loc, rss->rules->used))
+		return NULL;
+	return rss->rules->entry[loc];
 }
 
 /* Free location for RX_CLS_LOC_ANY/FIRST (lowest) or LAST (highest). */
 static int tun_rss_rule_free_loc(const struct tun_rss *rss, u32 special)
 {
-	unsigned int i;
-	u32 loc;
+	const struct tun_rss_rules *t = rss->rules;
+	int loc;
 
+	if (!t)
+		return special == RX_CLS_LOC_LAST ? TUN_RSS_MAX_RULES - 1 : 0;
 	if (special == RX_CLS_LOC_LAST) {
-		loc = TUN_RSS_MAX_RULES - 1;
-		for (i = rss->nr_rules; i > 0; i--) {
-			if (rss->rules[i - 1].rule.location != loc)
-				break;
-			loc--;
-		}
-		return i == 0 && rss->nr_rules == TUN_RSS_MAX_RULES ? -ENOSPC : loc;
+		for (loc = TUN_RSS_MAX_RULES - 1; loc >= 0; loc--)
+			if (!test_bit(loc, t->used))
+				return loc;
+		return -ENOSPC;
 	}
-	for (i = 0; i < rss->nr_rules; i++)
-		if (rss->rules[i].rule.location != i)
-			break;
-	return i < TUN_RSS_MAX_RULES ? i : -ENOSPC;
+	loc = find_first_zero_bit(t->used, TUN_RSS_MAX_RULES);
+	return loc < TUN_RSS_MAX_RULES ? loc : -ENOSPC;
 }
 
 /* Action checks that need the device: queues and contexts. */
@@ -156,6 +141,23 @@ static int tun_rss_rule_check_action(struct tun_rss *rss,
 	}
 }
 
+/* The rule table and classifier for a first rule, not yet published. */
+static int tun_rss_rules_alloc(struct tun_rss *rss, struct tun_rss_rules **t,
+			       struct tun_rss_cls_rcu **c)
+{
+	*t = kvzalloc(sizeof(**t), GFP_KERNEL_ACCOUNT);
+	*c = kzalloc(sizeof(**c), GFP_KERNEL_ACCOUNT);
+	if (*t && *c) {
+		(*c)->cls = tun_rss_cls_alloc(rss->cls_seed, TUN_RSS_MAX_RULES,
+					      TUN_RSS_MAX_MASKS);
+		if ((*c)->cls)
+			return 0;
+	}
+	kvfree(*t);
+	kfree(*c);
+	return -ENOMEM;
+}
+
 /**
  * tun_rss_rule_insert() - ETHTOOL_SRXCLSRLINS
  * @rss: device RSS state
@@ -165,21 +167,26 @@ static int tun_rss_rule_check_action(struct tun_rss *rss,
  * @rss_context: context of a %FLOW_RSS rule
  * @extack: error reporting
  *
- * The lowest location wins when several rules match (SPEC §3).
+ * The lowest location wins when several rules match (SPEC §3).  The rule
+ * goes into the published classifier in place: the time under RTNL and
+ * the memory copied do not grow with the rules installed, and the memory
+ * is charged to the caller's memory cgroup.
  *
  * Return: 0, or a negative errno with nothing changed: -EOPNOTSUPP with
  * the ntuple feature off, -EINVAL for a rule tun cannot match or a queue
  * past the attached ones, -ENOENT for an unknown context, -EEXIST for a
- * location in use, -ENOSPC when full.
+ * location in use, -ENOSPC when the table is full or the rule's mask
+ * would be a distinct mask more than %TUN_RSS_MAX_MASKS, -ENOMEM.
  */
 int tun_rss_rule_insert(struct tun_rss *rss, struct net_device *dev,
 			struct ethtool_rx_flow_spec *fs, u32 rss_context,
 			struct netlink_ext_ack *extack)
 {
-	struct tun_rss_rule_entry *entries, e = {};
+	struct tun_rss_rules *t = rss->rules;
+	struct tun_rss_cls_rcu *c = NULL;
+	struct tun_rss_rule_entry *ent;
 	const char *why = NULL;
-	unsigned int pos;
-	bool found;
+	struct tun_rss_rule r;
 	int err;
 	u32 loc;
 
@@ -187,12 +194,12 @@ int tun_rss_rule_insert(struct tun_rss *rss, struct net_device *dev,
 		NL_SET_ERR_MSG_MOD(extack, "the ntuple feature is off");
 		return -EOPNOTSUPP;
 	}
-	err = tun_rss_rule_from_fs(&e.rule, fs, rss_context, &why);
+	err = tun_rss_rule_from_fs(&r, fs, rss_context, &why);
 	if (err) {
 		NL_SET_ERR_MSG_FMT_MOD(extack, "%s", why ?: "unsupported flow rule");
 		return err;
 	}
-	err = tun_rss_rule_check_action(rss, dev, &e.rule, extack);
+	err = tun_rss_rule_check_action(rss, dev, &r, extack);
 	if (err)
 		return err;
 
@@ -214,39 +221,59 @@ int tun_rss_rule_insert(struct tun_rss *rss, struct net_device *dev,
 				       loc, TUN_RSS_MAX_RULES - 1);
 		return -EINVAL;
 	}
-	pos = tun_rss_rule_pos(rss, loc, &found);
-	if (found) {
+	if (tun_rss_rule_at(rss, loc)) {
 		NL_SET_ERR_MSG_FMT_MOD(extack, "rule location %u in use", loc);
 		return -EEXIST;
 	}
+	r.location = loc;
 
 	/* A rule may send frames to context 0 before its first use; only
-	 * create it once the rule is known to go in.
+	 * create it once the rule is known to be valid.
 	 */
-	if (e.rule.action == TUN_RSS_ACT_CTX && !e.rule.ctx &&
-	    !tun_rss_ctx0(rss, dev))
+	if (r.action == TUN_RSS_ACT_CTX && !r.ctx && !tun_rss_ctx0(rss, dev))
 		return -ENOMEM;
 
-	e.rule.location = loc;
-	e.fs = *fs;
-	e.fs.location = loc;
-	e.rss_context = rss_context;
-
-	entries = kvmalloc_array(rss->nr_rules + 1, sizeof(*entries),
-				 GFP_KERNEL);
-	if (!entries)
+	ent = kzalloc(sizeof(*ent), GFP_KERNEL_ACCOUNT);
+	if (!ent)
 		return -ENOMEM;
-	memcpy(entries, rss->rules, pos * sizeof(*entries));
-	entries[pos] = e;
-	memcpy(entries + pos + 1, rss->rules + pos,
-	       (rss->nr_rules - pos) * sizeof(*entries));
-	err = tun_rss_rules_publish(rss, entries, rss->nr_rules + 1);
-	if (err) {
-		kvfree(entries);
-		return err;
+	if (t) {
+		c = rtnl_dereference(rss->cls);
+	} else {
+		err = tun_rss_rules_alloc(rss, &t, &c);
+		if (err)
+			goto err_free;
 	}
+	err = tun_rss_cls_insert(c->cls, &r, &ent->ce);
+	if (err) {
+		if (err == -ENOSPC)
+			NL_SET_ERR_MSG_FMT_MOD(extack,
+					       "rule mask: %u distinct masks in use, tun matches at most %u",
+					       tun_rss_cls_ngroups(c->cls),
+					       TUN_RSS_MAX_MASKS);
+		if (!rss->rules) {
+			tun_rss_cls_free(c->cls);
+			kfree(c);
+			kvfree(t);
+		}
+		goto err_free;
+	}
+	if (!rss->rules) {
+		rss->rules = t;
+		rcu_assign_pointer(rss->cls, c);
+	}
+
+	ent->fs = *fs;
+	ent->fs.location = loc;
+	ent->rss_context = rss_context;
+	t->entry[loc] = ent;
+	__set_bit(loc, t->used);
+	rss->nr_rules++;
 	fs->location = loc;
 	return 0;
+
+err_free:
+	kfree(ent);
+	return err;
 }
 EXPORT_SYMBOL_GPL(tun_rss_rule_insert);
 
@@ -256,33 +283,36 @@ EXPORT_SYMBOL_GPL(tun_rss_rule_insert);
  * @loc: location of the rule
  * @extack: error reporting
  *
+ * Like an insertion, in place and at a cost that does not grow with the
+ * rules installed.  Deleting the last rule of a mask group frees the group
+ * for another mask.
+ *
  * Return: 0, -ENOENT when no rule is there, or -ENOMEM (nothing changed).
  */
 int tun_rss_rule_delete(struct tun_rss *rss, u32 loc,
 			struct netlink_ext_ack *extack)
 {
-	struct tun_rss_rule_entry *entries = NULL;
-	unsigned int pos, n = rss->nr_rules;
-	bool found;
+	struct tun_rss_rule_entry *ent = tun_rss_rule_at(rss, loc);
+	struct tun_rss_cls_rcu *c;
 	int err;
 
-	pos = tun_rss_rule_pos(rss, loc, &found);
-	if (!found) {
+	if (!ent) {
 		NL_SET_ERR_MSG_FMT_MOD(extack, "no rule at location %u", loc);
 		return -ENOENT;
 	}
-	if (n > 1) {
-		entries = kvmalloc_array(n - 1, sizeof(*entries), GFP_KERNEL);
-		if (!entries)
-			return -ENOMEM;
-		memcpy(entries, rss->rules, pos * sizeof(*entries));
-		memcpy(entries + pos, rss->rules + pos + 1,
-		       (n - pos - 1) * sizeof(*entries));
+	if (rss->nr_rules == 1) {
+		tun_rss_rules_free(rss, rcu_replace_pointer_rtnl(rss->cls, NULL));
+		return 0;
 	}
-	err = tun_rss_rules_publish(rss, entries, n - 1);
+	c = rtnl_dereference(rss->cls);
+	err = tun_rss_cls_remove(c->cls, ent->ce);
 	if (err)
-		kvfree(entries);
-	return err;
+		return err;
+	rss->rules->entry[loc] = NULL;
+	__clear_bit(loc, rss->rules->used);
+	rss->nr_rules--;
+	kfree(ent);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(tun_rss_rule_delete);
 
@@ -294,7 +324,7 @@ EXPORT_SYMBOL_GPL(tun_rss_rule_delete);
  */
 void tun_rss_rules_flush(struct tun_rss *rss)
 {
-	tun_rss_rules_publish(rss, NULL, 0);
+	tun_rss_rules_free(rss, rcu_replace_pointer_rtnl(rss->cls, NULL));
 }
 EXPORT_SYMBOL_GPL(tun_rss_rules_flush);
 
@@ -307,12 +337,16 @@ EXPORT_SYMBOL_GPL(tun_rss_rules_flush);
  */
 int tun_rss_ctx_in_use(const struct tun_rss *rss, u32 ctx)
 {
-	unsigned int i;
+	const struct tun_rss_rule *r;
+	unsigned long loc;
 
-	for (i = 0; i < rss->nr_rules; i++)
-		if (rss->rules[i].rule.action == TUN_RSS_ACT_CTX &&
-		    rss->rules[i].rule.ctx == ctx)
-			return rss->rules[i].rule.location;
+	if (!rss->rules)
+		return -1;
+	for_each_set_bit(loc, rss->rules->used, TUN_RSS_MAX_RULES) {
+		r = tun_rss_cls_entry_rule(rss->rules->entry[loc]->ce);
+		if (r->action == TUN_RSS_ACT_CTX && r->ctx == ctx)
+			return loc;
+	}
 	return -1;
 }
 
@@ -329,8 +363,9 @@ int tun_rss_ctx_in_use(const struct tun_rss *rss, u32 ctx)
 int tun_rss_get_rxnfc(struct tun_rss *rss, struct ethtool_rxnfc *info,
 		      u32 *rule_locs)
 {
-	unsigned int i, pos;
-	bool found;
+	const struct tun_rss_rule_entry *ent;
+	unsigned int i = 0;
+	unsigned long loc;
 
 	switch (info->cmd) {
 	case ETHTOOL_GRXCLSRLCNT:
@@ -338,17 +373,18 @@ int tun_rss_get_rxnfc(struct tun_rss *rss, struct ethtool_rxnfc *info,
 		info->data = TUN_RSS_MAX_RULES | RX_CLS_LOC_SPECIAL;
 		return 0;
 	case ETHTOOL_GRXCLSRULE:
-		pos = tun_rss_rule_pos(rss, info->fs.location, &found);
-		if (!found)
+		ent = tun_rss_rule_at(rss, info->fs.location);
+		if (!ent)
 			return -ENOENT;
-		info->fs = rss->rules[pos].fs;
-		info->rss_context = rss->rules[pos].rss_context;
+		info->fs = ent->fs;
+		info->rss_context = ent->rss_context;
 		return 0;
 	case ETHTOOL_GRXCLSRLALL:
 		if (info->rule_cnt < rss->nr_rules)
 			return -EMSGSIZE;
-		for (i = 0; i < rss->nr_rules; i++)
-			rule_locs[i] = rss->rules[i].rule.location;
+		if (rss->rules)
+			for_each_set_bit(loc, rss->rules->used, TUN_RSS_MAX_RULES)
+				rule_locs[i++] = loc;
 		info->rule_cnt = rss->nr_rules;
 		info->data = TUN_RSS_MAX_RULES;
 		return 0;
@@ -373,14 +409,7 @@ void tun_rss_rules_init(struct tun_rss *rss)
  */
 void tun_rss_rules_uninit(struct tun_rss *rss)
 {
-	struct tun_rss_cls_rcu *old;
-
-	old = rcu_replace_pointer(rss->cls, NULL, true);
-	if (old)
-		call_rcu(&old->rcu, tun_rss_cls_free_rcu);
-	kvfree(rss->rules);
-	rss->rules = NULL;
-	rss->nr_rules = 0;
+	tun_rss_rules_free(rss, rcu_replace_pointer(rss->cls, NULL, true));
 }
 
 /**
