@@ -1073,10 +1073,12 @@ out:
 }
 
 /* set_rxnfc has no extack: say what the driver's errno means here */
-static void flow_rule_driver_error(struct genl_info *info, int ret)
+static void flow_rule_driver_error(struct net_device *dev,
+				   struct genl_info *info, int ret)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **tb = info->attrs;
+	u32 size, count;
 
 	switch (ret) {
 	case -EINVAL:
@@ -1085,6 +1087,17 @@ static void flow_rule_driver_error(struct genl_info *info, int ret)
 				    "device cannot match this rule");
 		break;
 	case -ENOSPC:
+		/* With room in the table, what is full is the device's
+		 * resources for this match: a mask or filter slot.
+		 */
+		if (!flow_rule_table_size(dev, &size, &count, NULL) &&
+		    count < size) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    tb[ETHTOOL_A_FLOW_RULE_MATCH] ?:
+					    tb[ETHTOOL_A_FLOW_RULE_FLOW_TYPE],
+					    "no room for this rule's mask: every mask group of the device is in use");
+			break;
+		}
 		NL_SET_ERR_MSG_ATTR(extack, tb[ETHTOOL_A_FLOW_RULE_LOCATION],
 				    "rule table full");
 		break;
@@ -1139,7 +1152,7 @@ static int flow_rule_add(struct net_device *dev, struct flow_rule_add_req *req,
 
 	ret = dev->ethtool_ops->set_rxnfc(dev, &req->rxnfc);
 	if (ret)
-		flow_rule_driver_error(info, ret);
+		flow_rule_driver_error(dev, info, ret);
 	return ret;
 }
 
