@@ -204,6 +204,55 @@ t_bad_ntuple_off() {
 	return $ret
 }
 
+# tun has 32 mask groups (TUN_RSS_MAX_MASKS, Documentation/networking/
+# tuntap.rst): a rule with one distinct mask more is refused with ENOSPC,
+# its match named, and changes nothing; a rule of a mask in use still
+# goes in, and deleting the last rule of a mask frees its group.
+MAX_MASKS=32
+
+# A udp4 rule at LOC on 10.0.0.0 with a source prefix of LEN bits
+src_prefix() {
+	local mask=$(( (0xffffffff << (32 - $2)) & 0xffffffff ))
+
+	echo "\"location\":$1,$U4,\"match\":{\"src-ip4\":$((0x0a000000 & mask)),\"src-ip4-mask\":$mask},$Q1"
+}
+
+t_bad_mask_groups() {
+	local rules=() i ret before after
+
+	for i in $(seq 1 $MAX_MASKS); do
+		rules+=("$(src_prefix $((100 + i)) $i)")
+	done
+	add_many "${rules[@]}" || fail "$OUT" || return
+	before=$(rules) || fail "$OUT" || return
+	[ "$(echo "$before" | jq length)" = $MAX_MASKS ] ||
+		fail "want $MAX_MASKS rules: $before" || return
+
+	listen_start
+	bad flow-rule-add ",\"location\":200,$U4,\"match\":{\"dst-port\":7},$Q1" 28 \
+		"every mask group of the device is in use" .match &&
+	bad flow-rule-add ",\"location\":200,$U4,$Q1" 28 \
+		"every mask group of the device is in use" .flow-type
+	ret=$?
+	listen_result
+	[ $ret = 0 ] || return
+	after=$(rules) || fail "$OUT" || return
+	[ "$after" = "$before" ] || fail "before: $before" "after: $after" || return
+	[ -z "$LNTF" ] || fail "notifications: '$LNTF'" || return
+
+	# A mask in use: /32 again
+	add "$(src_prefix 201 32)" || fail "same mask refused: $OUT" || return
+	del 201 || fail "$OUT" || return
+	# The /1 group goes with its only rule: room for dst-port
+	del 101 || fail "$OUT" || return
+	add "\"location\":200,$U4,\"match\":{\"dst-port\":7},$Q1" ||
+		fail "freed group not reused: $OUT" || return
+	# ... and that was the last group again
+	bad flow-rule-add ",$(src_prefix 202 1)" 28 \
+		"every mask group of the device is in use" .match || return
+	flush || fail "$OUT"
+}
+
 # ---- main ----
 
 rss_nl_setup
@@ -237,5 +286,6 @@ check bad_delete_empty_location t_bad_del_empty
 check bad_get_without_location t_bad_get_no_loc
 check bad_input_changed_and_notified_nothing t_bad_block_end
 check bad_ntuple_off t_bad_ntuple_off
+check bad_mask_groups_exhausted t_bad_mask_groups
 
 rss_nl_finish
