@@ -76,6 +76,15 @@ fi
 echo "bench: timing, $RUNS runs of ~$MS ms per case, $pinned"
 "${PIN[@]}" "$BENCH" --tsv -r "$RUNS" -t "$MS" > "$O/timing.tsv"
 
+# ---- 1c. the classifier's control path (issue 17) ---------------------------
+# Time per rule add and delete with 0, 1024 and 4095 rules installed, the
+# worst rule set a delegate can build (cls_ctl.c); in the kernel below too.
+: > "$O/ctl.tsv"
+if [ -x "$O/cls_ctl" ]; then
+	echo "bench: classifier control path (cls_ctl)"
+	"${PIN[@]}" "$O/cls_ctl" > "$O/ctl.tsv"
+fi
+
 # ---- 1b. instructions per frame --------------------------------------------
 # Two runs per case doing N and 2N frames after the same setup and checks:
 # the difference is N frames of the loop and nothing else, so the count
@@ -185,6 +194,11 @@ if [ "${BENCH_PPS:-1}" != 0 ]; then
 	wait "$vmcpu" 2>/dev/null || true
 	[ "$rc" = 0 ] || exit "$rc"
 	cat "$O/pps.tsv"
+	# One flow rule request in the kernel: the ioctl, under RTNL
+	echo "bench: tun_rule_ctl in UML"
+	VM_KMEMLEAK=0 VM_KERNEL=$KB/linux "${NICE[@]}" "${PIN[@]}" \
+		"$top/scripts/vm.sh" -t 600 -- "$O/tun_rule_ctl >> $O/ctl.tsv"
+	cat "$O/ctl.tsv"
 	bpf_insns=$(sed -n 's/^info\tebpf_insns\t//p' "$O/pps.tsv")
 	pps_meta=(
 	--meta "pps_kernel=Linux $(cat "$O/pps.uname") UML (one CPU), 6.12 base + kernel-patches/series + the repo's files (scripts/assemble.sh), config/uml.config without the debug options (config/uml-bench.config)"
@@ -239,3 +253,40 @@ virt=$(lscpu | sed -n 's/^Hypervisor vendor: *//p')
 	--meta "kcflags=$kcflags" \
 	--meta "timing=median of $RUNS interleaved runs of ~$MS ms per case, $pinned" \
 	--meta "callgrind=$cg_note"
+
+# ---- the control path, appended after the per-frame tables ----------------
+ctl_table() {	# ctl_table TAG: markdown rows from ctl.tsv for TAG (ctl, kctl)
+	awk -F'\t' -v tag="$1" '$1 == tag { t[$3, $2] = $4; n[$3] = 1 }
+		END { for (i in n) print i }' "$O/ctl.tsv" | sort -n |
+	while read -r n; do
+		awk -F'\t' -v tag="$1" -v n="$n" '
+			$1 == tag && $3 == 0 && $2 == "add" { a0 = $4 }
+			$1 == tag && $3 == 0 && $2 == "del" { d0 = $4 }
+			$1 == tag && $3 == n && $2 == "add" { a = $4 }
+			$1 == tag && $3 == n && $2 == "del" { d = $4 }
+			END { printf "| %s | %d | %d | %.2fx | %.2fx |\n",
+				n, a, d, a / a0, d / d0 }' "$O/ctl.tsv"
+	done
+}
+if [ -s "$O/ctl.tsv" ]; then
+	{
+		echo
+		echo "### Control path: one flow rule add and delete (issue 17)"
+		echo
+		echo "Installed: the worst set a delegate can build, tcp4 rules over the 32 mask groups (TUN_RSS_MAX_MASKS) at locations 0.., one of them dropping; the rule added and deleted goes to location 4095 with a mask in use (a new group when none is installed). Median over rounds of the mean per operation; goal: 4095 installed within 2x of 0."
+		echo
+		echo "Classifier (userspace, cls_ctl.c: tun_rss_cls_insert() / tun_rss_cls_remove(), $pinned):"
+		echo
+		echo "| rules installed | add (ns) | delete (ns) | add / at 0 | delete / at 0 |"
+		echo "|---:|---:|---:|---:|---:|"
+		ctl_table ctl
+		if grep -q '^kctl' "$O/ctl.tsv"; then
+			echo
+			echo "In the kernel (tun_rule_ctl.c in the UML bench kernel: the ETHTOOL_SRXCLSRLINS / SRXCLSRLDEL ioctl, RTNL held throughout; syscall included):"
+			echo
+			echo "| rules installed | add (ns) | delete (ns) | add / at 0 | delete / at 0 |"
+			echo "|---:|---:|---:|---:|---:|"
+			ctl_table kctl
+		fi
+	} | tee -a ${RESULTS:-/dev/null}
+fi

@@ -25,7 +25,7 @@
 #include "bench.h"
 
 #define CLS_SEED		0x636c73
-#define CLS_MAX_RULES		1024
+#define CLS_MAX_RULES		4096	/* TUN_RSS_MAX_RULES */
 /* Rules made to match, and their frames checked, per rule set */
 #define CLS_HIT_CHECKS		64
 
@@ -48,14 +48,19 @@ static const struct ethtool_tcpip4_spec cls_masks[] = {
 /**
  * struct cls_set - one rule set and its classifier
  * @nrules: rules
- * @nmasks: distinct masks, the first @nmasks of cls_masks[]
- * @fs: the rules as flow specs; rule i has location i, mask i % @nmasks
+ * @nmasks: distinct masks: the first @nmasks of cls_masks[], or made by
+ *	cls_mask_make() for more
+ * @bounded: built as tun builds it, rule by rule into a classifier of
+ *	%TUN_RSS_MAX_MASKS groups; else by tun_rss_cls_build(), unbounded
+ * @fs: the rules as flow specs; rule i has location i, mask i % @nmasks;
+ *	with more than 8 masks the last rule drops
  * @rules: the rules as the engine has them
  * @cls: the classifier
  */
 struct cls_set {
 	unsigned int nrules;
 	unsigned int nmasks;
+	bool bounded;
 	struct ethtool_rx_flow_spec fs[CLS_MAX_RULES];
 	struct tun_rss_rule rules[CLS_MAX_RULES];
 	struct tun_rss_cls *cls;
@@ -65,7 +70,24 @@ static struct cls_set cls_sets[] = {
 	{ .nrules = 1, .nmasks = 1 },
 	{ .nrules = 64, .nmasks = 4 },
 	{ .nrules = 1024, .nmasks = 8 },
+	/* The worst a delegate can build: every location, every group */
+	{ .nrules = CLS_MAX_RULES, .nmasks = TUN_RSS_MAX_MASKS,
+	  .bounded = true },
+	/* What the bound forbids: a mask per rule (issue 17) */
+	{ .nrules = CLS_MAX_RULES, .nmasks = CLS_MAX_RULES },
 };
+
+/*
+ * Mask @i of many: source and destination address with one bit cleared
+ * each, and the source port with one of four bits cleared, so that 4096
+ * masks are distinct and random keys still miss every pool frame.
+ */
+static void cls_mask_make(struct ethtool_tcpip4_spec *m, unsigned int i)
+{
+	m->ip4src = __cpu_to_be32(~(1U << (i & 31)));
+	m->ip4dst = __cpu_to_be32(~(1U << ((i >> 5) & 31)));
+	m->psrc = __cpu_to_be16(0xffff ^ (1U << ((i >> 10) & 3)));
+}
 
 /* A tcp4 flow spec matches a parsed frame: the ethtool semantics. */
 static bool cls_fs_match(const struct ethtool_rx_flow_spec *fs,
@@ -113,7 +135,12 @@ static int cls_setup(struct cls_set *set, const struct bench_env *e,
 		fs->flow_type = TCP_V4_FLOW;
 		fs->location = i;
 		fs->ring_cookie = i % BENCH_NQUEUES;
-		fs->m_u.tcp_ip4_spec = cls_masks[i % set->nmasks];
+		if (set->nmasks <= ARRAY_SIZE(cls_masks))
+			fs->m_u.tcp_ip4_spec = cls_masks[i % set->nmasks];
+		else
+			cls_mask_make(&fs->m_u.tcp_ip4_spec, i % set->nmasks);
+		if (set->nmasks > ARRAY_SIZE(cls_masks) && i == set->nrules - 1)
+			fs->ring_cookie = RX_CLS_FLOW_DISC;
 		/* Random values that no pool frame has: all of them miss. */
 		do {
 			h->ip4src = prandom_u32_state(&rnd);
@@ -128,9 +155,26 @@ static int cls_setup(struct cls_set *set, const struct bench_env *e,
 		if (tun_rss_rule_from_fs(&set->rules[i], fs, 0, &err))
 			return bench_fail(why, len, "rule %u refused: %s", i, err);
 	}
-	set->cls = tun_rss_cls_build(set->rules, set->nrules, CLS_SEED);
+	if (!set->bounded) {
+		set->cls = tun_rss_cls_build(set->rules, set->nrules, CLS_SEED);
+		if (!set->cls)
+			return bench_fail(why, len, "tun_rss_cls_build() failed");
+		return 0;
+	}
+	set->cls = tun_rss_cls_alloc(CLS_SEED, set->nrules, TUN_RSS_MAX_MASKS);
 	if (!set->cls)
-		return bench_fail(why, len, "tun_rss_cls_build() failed");
+		return bench_fail(why, len, "tun_rss_cls_alloc() failed");
+	for (i = 0; i < set->nrules; i++) {
+		struct tun_rss_cls_entry *e;
+
+		if (tun_rss_cls_insert(set->cls, &set->rules[i], &e))
+			return bench_fail(why, len, "rule %u: insert failed", i);
+	}
+	if (tun_rss_cls_ngroups(set->cls) != TUN_RSS_MAX_MASKS ||
+	    !tun_rss_cls_has_drop(set->cls))
+		return bench_fail(why, len, "%u groups, want %u and a drop rule",
+				  tun_rss_cls_ngroups(set->cls),
+				  TUN_RSS_MAX_MASKS);
 	return 0;
 }
 
@@ -238,16 +282,18 @@ static u32 fn##_run(const struct bench_env *e, unsigned long iters)	\
 CLS_CASE(cls1, 0)
 CLS_CASE(cls64, 1)
 CLS_CASE(cls1024, 2)
+CLS_CASE(clsworst, 3)
+CLS_CASE(clsunbounded, 4)
 
 /* The same frames steer as without rules: none matches. */
-static int select_rules_check(const struct bench_env *e, char *why,
-			      size_t len)
+static int select_check(const struct cls_set *set, const struct bench_env *e,
+			char *why, size_t len)
 {
 	unsigned int i;
 	u16 q, want;
 
 	for (i = 0; i < BENCH_POOL; i++) {
-		q = cls_select(cls_sets[2].cls, e->ctx, e->frame4[i], e->len4,
+		q = cls_select(set->cls, e->ctx, e->frame4[i], e->len4,
 			       BENCH_NQUEUES);
 		want = bench_rss_select(e->ctx, e->frame4[i], e->len4,
 					BENCH_NQUEUES);
@@ -258,9 +304,28 @@ static int select_rules_check(const struct bench_env *e, char *why,
 	return 0;
 }
 
+static int select_rules_check(const struct bench_env *e, char *why,
+			      size_t len)
+{
+	return select_check(&cls_sets[2], e, why, len);
+}
+
+static int select_worst_check(const struct bench_env *e, char *why,
+			      size_t len)
+{
+	return select_check(&cls_sets[3], e, why, len);
+}
+
 static u32 select_rules_run(const struct bench_env *e, unsigned long iters)
 {
 	return BENCH_LOOP(iters, p, cls_select(cls_sets[2].cls, e->ctx,
+					       e->frame4[p], e->len4,
+					       BENCH_NQUEUES));
+}
+
+static u32 select_worst_run(const struct bench_env *e, unsigned long iters)
+{
+	return BENCH_LOOP(iters, p, cls_select(cls_sets[3].cls, e->ctx,
 					       e->frame4[p], e->len4,
 					       BENCH_NQUEUES));
 }
@@ -274,6 +339,12 @@ static const struct bench_case cls_cases[] = {
 	  cls1024_setup, cls1024_check, cls1024_run },
 	{ "select/rss+1024-rules/ipv4", "parse + classify (miss) + hash + table",
 	  cls1024_setup, select_rules_check, select_rules_run },
+	{ "cls/worst-4096-rules-32-masks", "key_from_flow + lookup, a delegate's worst (every location, every mask group, a drop rule), miss",
+	  clsworst_setup, clsworst_check, clsworst_run },
+	{ "select/rss+worst-rules/ipv4", "parse + classify (miss) + hash + table, the worst rule set",
+	  clsworst_setup, select_worst_check, select_worst_run },
+	{ "cls/unbounded-4096-rules-4096-masks", "key_from_flow + lookup, a mask per rule: what the bound forbids, miss",
+	  clsunbounded_setup, clsunbounded_check, clsunbounded_run },
 };
 
 static void __attribute__((constructor)) cls_cases_register(void)
