@@ -154,6 +154,16 @@ if [ -f "$B/kbuild-x86vm/arch/x86/boot/bzImage" ]; then
 	runner_selftest x86-runner -x
 	kunit x86-kunit -x
 
+	# The UML FP state check again on another host CPU: UML nested in
+	# the guest, whose CPU qemu's TCG emulates (-cpu max: AVX2 without
+	# AVX-512, an XSAVE area of another size than this host's).
+	VM_QEMU_CPU=max "$top/scripts/vm.sh" -x -t 900 -- \
+		"$top/scripts/uml-host-check.sh --nested $R" > "$R/x86-uml-host.tap" 2>&1
+	echo "x86 uml-host vm: exit $?"
+	grep -E '^(not )?ok |^# (host|nested)' "$R/x86-uml-host.tap"
+	vm_verdict x86-uml-host "$R/x86-uml-host.tap"
+	sum_args+=(--label x86-uml-host "$R/x86-uml-host.tap")
+
 	sel=
 	for t in steering stress devlink.sh; do sel="$sel -t drivers/net/tun_rss:$t"; done
 	rm -f "$R/x86-rss.tap"
