@@ -705,17 +705,31 @@ struct tun_rss_cls *tun_rss_cls_alloc(u32 seed, u32 max_rules, u32 max_groups)
 }
 EXPORT_SYMBOL_GPL(tun_rss_cls_alloc);
 
+/*
+ * The chain slot of @e's key: where the entry of the same mask and key is
+ * linked (returned in @x), or the chain's end (@x NULL).
+ */
+static struct tun_rss_cls_entry __rcu **
+tun_rss_cls_slot(struct tun_rss_cls *cls, const struct tun_rss_cls_entry *e,
+		 struct tun_rss_cls_entry **x)
+{
+	struct tun_rss_cls_entry __rcu **pp = &cls->buckets[e->hash &
+							     cls->bucket_mask];
+
+	for (; (*x = tun_rss_cls_wderef(*pp)); pp = &(*x)->next)
+		if (tun_rss_cls_entry_same(*x, e))
+			break;
+	return pp;
+}
+
 /* Link @e into its chain, or under the entry of the same key. */
 static void tun_rss_cls_link(struct tun_rss_cls *cls,
 			     struct tun_rss_cls_entry *e)
 {
-	struct tun_rss_cls_entry __rcu **pp = &cls->buckets[e->hash &
-							     cls->bucket_mask];
+	struct tun_rss_cls_entry __rcu **pp;
 	struct tun_rss_cls_entry *x, **dp;
 
-	for (; (x = tun_rss_cls_wderef(*pp)); pp = &x->next)
-		if (tun_rss_cls_entry_same(x, e))
-			break;
+	pp = tun_rss_cls_slot(cls, e, &x);
 	if (!x) {
 		RCU_INIT_POINTER(e->next, tun_rss_cls_wderef(*pp));
 		rcu_assign_pointer(*pp, e);
@@ -740,13 +754,10 @@ static void tun_rss_cls_link(struct tun_rss_cls *cls,
 static void tun_rss_cls_unlink(struct tun_rss_cls *cls,
 			       struct tun_rss_cls_entry *e)
 {
-	struct tun_rss_cls_entry __rcu **pp = &cls->buckets[e->hash &
-							     cls->bucket_mask];
+	struct tun_rss_cls_entry __rcu **pp;
 	struct tun_rss_cls_entry *x, **dp;
 
-	for (; (x = tun_rss_cls_wderef(*pp)); pp = &x->next)
-		if (tun_rss_cls_entry_same(x, e))
-			break;
+	pp = tun_rss_cls_slot(cls, e, &x);
 	if (x == e) {
 		x = e->dup;
 		if (x) {
