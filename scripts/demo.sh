@@ -2,8 +2,9 @@
 # make demo: boot the patched kernel and show RSS at work on a 4-queue tap,
 # then the VMM client (vmm_client.c): an unprivileged process holding the
 # queue fds configures RSS, a context, a rule and the hash report through
-# delegation and reads the frames with their hash (again from a new user
-# and network namespace).
+# delegation, which the tap's owner granted first (TUNSETDELEGATE), and
+# reads the frames with their hash (again from a new user and network
+# namespace).
 # Assumes `make kernel tools` ran.  Runs the demo program from the
 # selftests build (tools/testing/selftests/drivers/net/tun_rss/rss_demo)
 # with the built ethtool first on PATH.

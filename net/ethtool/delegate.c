@@ -10,8 +10,11 @@
 #include <linux/file.h>
 #include <linux/netdevice.h>
 #include <linux/rculist.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
 
 #include "common.h"
+#include "delegate.h"
 
 static LIST_HEAD(ethtool_dev_file_resolvers);
 static DEFINE_SPINLOCK(ethtool_dev_file_lock);
@@ -47,19 +50,19 @@ void ethtool_dev_file_resolver_unregister(struct ethtool_dev_file_resolver *r)
 EXPORT_SYMBOL_GPL(ethtool_dev_file_resolver_unregister);
 
 /**
- * ethtool_dev_file_get() - the device a file grants control of
+ * ethtool_dev_file_bound() - the device a file is bound to
  * @file: an open file of the requester
  * @tracker: tracker for the reference taken on the returned device
  *
  * Finds the device @file is bound to through the registered resolvers,
- * then asks that device (&ethtool_ops.file_grants_control) whether the
- * file grants control of it.
+ * whether or not the file grants control of it (see
+ * ethtool_dev_file_grants()).
  *
- * Return: the device with a reference held, or %NULL if @file grants
- * control of no device.
+ * Return: the device with a reference held, or %NULL if @file is bound
+ * to no device.
  */
-struct net_device *ethtool_dev_file_get(struct file *file,
-					netdevice_tracker *tracker)
+struct net_device *ethtool_dev_file_bound(struct file *file,
+					  netdevice_tracker *tracker)
 {
 	struct ethtool_dev_file_resolver *r;
 	struct net_device *dev = NULL;
@@ -70,11 +73,80 @@ struct net_device *ethtool_dev_file_get(struct file *file,
 		if (dev)
 			break;
 	}
-	if (dev && !(dev->ethtool_ops->file_grants_control &&
-		     dev->ethtool_ops->file_grants_control(dev, file))) {
+	rcu_read_unlock();
+	return dev;
+}
+
+/**
+ * ethtool_dev_file_grants() - whether a file grants control of a device now
+ * @dev: the device @file is bound to (ethtool_dev_file_bound())
+ * @file: an open file of the requester
+ *
+ * Asks @dev (&ethtool_ops.file_grants_control).  The answer may change
+ * at any time (the owner revokes the grant, the queue detaches); callers
+ * that act on it hold RTNL from the question to the change they make,
+ * since a driver changes what it answers under RTNL only.
+ *
+ * Return: true if @file grants control of @dev
+ */
+bool ethtool_dev_file_grants(struct net_device *dev, struct file *file)
+{
+	const struct ethtool_ops *ops = dev->ethtool_ops;
+	bool grants;
+
+	if (!ops->file_grants_control)
+		return false;
+	rcu_read_lock();
+	grants = ops->file_grants_control(dev, file);
+	rcu_read_unlock();
+	return grants;
+}
+
+/**
+ * ethtool_dev_file_get() - the device a file grants control of
+ * @file: an open file of the requester
+ * @tracker: tracker for the reference taken on the returned device
+ *
+ * ethtool_dev_file_bound(), then ethtool_dev_file_grants().
+ *
+ * Return: the device with a reference held, or %NULL if @file grants
+ * control of no device.
+ */
+struct net_device *ethtool_dev_file_get(struct file *file,
+					netdevice_tracker *tracker)
+{
+	struct net_device *dev = ethtool_dev_file_bound(file, tracker);
+
+	if (dev && !ethtool_dev_file_grants(dev, file)) {
 		netdev_put(dev, tracker);
 		dev = NULL;
 	}
-	rcu_read_unlock();
 	return dev;
+}
+
+/**
+ * ethnl_dev_fd_recheck() - confirm a delegated request's grant under RTNL
+ * @info: genl_info of the request; ethnl_pre_doit() put the granted device
+ *	in user_ptr[0] and the granting file in user_ptr[1]
+ *
+ * The family's pre_doit checks the grant without RTNL.  A delegated
+ * request calls this again under RTNL, before it changes or reads
+ * anything, so that a grant revoked (under RTNL) before the request takes
+ * RTNL is honoured: once the revoke returns, no request it refuses can
+ * still apply.  A request without %ETHTOOL_A_HEADER_DEV_FD passes.
+ *
+ * Return: 0, or -EPERM (with an extack message) if the file no longer
+ * grants control of the device.
+ */
+int ethnl_dev_fd_recheck(const struct genl_info *info)
+{
+	struct net_device *dev = info->user_ptr[0];
+	struct file *file = info->user_ptr[1];
+
+	ASSERT_RTNL();
+	if (!dev || !file || ethtool_dev_file_grants(dev, file))
+		return 0;
+	NL_SET_ERR_MSG(info->extack,
+		       "dev-fd no longer grants control of the device");
+	return -EPERM;
 }

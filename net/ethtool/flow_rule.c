@@ -18,6 +18,7 @@
 #include <linux/sort.h>
 
 #include "common.h"
+#include "delegate.h"
 #include "netlink.h"
 
 /* Proposed ABI that ethtool userspace codes against: a renumbering must
@@ -1191,6 +1192,9 @@ int ethnl_flow_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	rtnl_lock();
+	ret = ethnl_dev_fd_recheck(info);
+	if (ret)
+		goto out_rtnl;
 	ret = ethnl_ops_begin(dev);
 	if (ret < 0)
 		goto out_rtnl;
@@ -1290,6 +1294,9 @@ int ethnl_flow_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 	dev = req_info.dev;
 
 	rtnl_lock();
+	ret = ethnl_dev_fd_recheck(info);
+	if (ret)
+		goto out_rtnl;
 	ret = ethnl_ops_begin(dev);
 	if (ret < 0)
 		goto out_rtnl;

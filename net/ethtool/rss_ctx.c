@@ -12,6 +12,7 @@
  */
 
 #include "common.h"
+#include "delegate.h"
 #include "netlink.h"
 #include "rss.h"
 
@@ -682,6 +683,9 @@ int ethnl_rss_create_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out_dev;
 
 	rtnl_lock();
+	ret = ethnl_dev_fd_recheck(info);
+	if (ret)
+		goto out_rtnl;
 	ret = ethnl_ops_begin(dev);
 	if (ret < 0)
 		goto out_rtnl;
@@ -810,6 +814,9 @@ int ethnl_rss_delete_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	rtnl_lock();
+	ret = ethnl_dev_fd_recheck(info);
+	if (ret)
+		goto out_rtnl;
 	ret = ethnl_ops_begin(dev);
 	if (ret < 0)
 		goto out_rtnl;

@@ -14,6 +14,13 @@
  * parent, still root, checks them and reads the devices' state back with
  * privileged gets: a refused request changes nothing, an accepted one
  * changes exactly what it asked.
+ *
+ * Delegation is the device owner's grant (IFLA_TUN_DELEGATE, TUNSETDELEGATE;
+ * off by default): the fixture grants it on its devices before a child
+ * uses their fds, as libvirt would before handing them to a VMM.  The
+ * "grant" tests check the grant itself: off by default, revoked between
+ * two requests and while requests are in flight, another holder of a
+ * queue of the same tap, and a holder that tries to grant itself.
  */
 
 #ifndef _GNU_SOURCE
@@ -34,7 +41,9 @@
 #include <sys/wait.h>
 #include <libmnl/libmnl.h>
 #include <linux/ethtool_netlink.h>
+#include <linux/if_link.h>
 #include <linux/if_tun.h>
+#include <linux/rtnetlink.h>
 
 #include "../../../kselftest_harness.h"
 #include "tun_rss_lib.h"
@@ -53,6 +62,17 @@
 #define MSG_CAP		"requires CAP_NET_ADMIN"
 #define MSG_DUMP	"do requests only"
 #define MSG_FEATURES	"only rxhash and ntuple"
+/* ... and when the owner did not grant (netlink.c, delegate.c, tun.c) */
+#define MSG_NOT_GRANTED	"does not delegate"
+#define MSG_REVOKED	"no longer grants"
+#define MSG_TUN_ATTR	"cannot be changed over rtnetlink"
+
+#ifndef TUNSETDELEGATE
+#define TUNSETDELEGATE	_IOW('T', 228, int)
+#endif
+/* enum in linux/if_link.h; the headers may predate it */
+#define TRSS_IFLA_TUN_OWNER	1
+#define TRSS_IFLA_TUN_DELEGATE	15
 
 enum req_op {
 	OP_RSS_GET,
@@ -70,6 +90,8 @@ enum req_op {
 	OP_RULE_DEL,
 	OP_RINGS_GET,
 	OP_STATS_GET,
+	OP_IOCTL_DELEGATE,	/* TUNSETDELEGATE r->on on r->dev.fd */
+	OP_RTNL_DELEGATE,	/* IFLA_TUN_DELEGATE r->on, r->dev.ifindex */
 };
 
 /* One request, as the unprivileged child makes it */
@@ -84,6 +106,9 @@ struct req {
 	__u32 value;			/* CHANNELS_SET, DEBUG_SET, RULE_DEL */
 	bool no_dest;			/* write() instead of sendto() */
 	int nl_fd;			/* >= 0: a socket root opened */
+	int route_fd;			/* RTNL_DELEGATE: >= 0 root's socket */
+	const char *attach;		/* TUNSETIFF this tap on attach_fd */
+	int attach_fd;			/* a /dev/net/tun file root opened */
 };
 
 /* What came back; in memory shared with the child */
@@ -119,6 +144,7 @@ FIXTURE(deleg)
 	struct result *res;
 	struct vnl root;	/* root's socket, for privileged reads */
 	struct mnl_socket *handed;	/* root's, for the child to send on */
+	struct mnl_socket *route;	/* root's NETLINK_ROUTE socket */
 	__u64 seed;
 	char out[OUT_LEN];
 };
@@ -164,16 +190,149 @@ FIXTURE_SETUP(deleg)
 	self->handed = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	ASSERT_NE(self->handed, NULL);
 	ASSERT_EQ(mnl_socket_bind(self->handed, 0, MNL_SOCKET_AUTOPID), 0);
+	self->route = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	ASSERT_NE(self->route, NULL);
+	ASSERT_EQ(mnl_socket_bind(self->route, 0, MNL_SOCKET_AUTOPID), 0);
+	/* The owner's grant, before any fd is used (off by default) */
+	ASSERT_EQ(trss_dev_delegate(&self->dev, true), 0);
+	ASSERT_EQ(trss_dev_delegate(&self->other, true), 0);
+	ASSERT_EQ(trss_dev_delegate(&self->tun, true), 0);
 }
 
 FIXTURE_TEARDOWN(deleg)
 {
+	mnl_socket_close(self->route);
 	mnl_socket_close(self->handed);
 	vnl_close(&self->root);
 	trss_dev_destroy(&self->tun);
 	trss_dev_destroy(&self->other);
 	trss_dev_destroy(&self->dev);
 	munmap(self->res, sizeof(*self->res));
+}
+
+/*
+ * rtnetlink, as "ip link set dev D type tun delegate on|off" sends it:
+ * RTM_NEWLINK with IFLA_LINKINFO { KIND "tun", DATA { IFLA_TUN_* } }.
+ * delegate < 0: left out; owner: IFLA_TUN_OWNER 0 too.  Returns -errno,
+ * the extack message in extack (VNL_EXTACK_LEN).
+ */
+static int rtnl_tun_change(struct mnl_socket *nl, int ifindex, int delegate,
+			   bool owner, char *extack)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	const struct nlmsgerr *err;
+	struct nlattr *li, *data;
+	const struct nlattr *a;
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh;
+	unsigned int off, len;
+	const void *pl;
+	int one = 1;
+	ssize_t n;
+
+	extack[0] = '\0';
+	setsockopt(mnl_socket_get_fd(nl), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = time(NULL);
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "tun");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	if (owner)
+		mnl_attr_put_u32(nlh, TRSS_IFLA_TUN_OWNER, 0);
+	if (delegate >= 0)
+		mnl_attr_put_u8(nlh, TRSS_IFLA_TUN_DELEGATE, delegate);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, li);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (n < 0)
+		return -errno;
+	nlh = (struct nlmsghdr *)buf;
+	if (nlh->nlmsg_type != NLMSG_ERROR)
+		return -EPROTO;
+	err = mnl_nlmsg_get_payload(nlh);
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return err->error;
+	off = sizeof(*err);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	pl = (const char *)err + off;
+	len = nlh->nlmsg_len - NLMSG_HDRLEN - off;
+	for (a = pl; mnl_attr_ok(a, (const char *)pl + len - (const char *)a);
+	     a = mnl_attr_next(a)) {
+		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
+			snprintf(extack, VNL_EXTACK_LEN, "%s",
+				 mnl_attr_get_str(a));
+	}
+	return err->error;
+}
+
+static int tun_info_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr *b;
+
+	if (mnl_attr_get_type(a) != IFLA_LINKINFO)
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(b, a) {
+		const struct nlattr *c;
+
+		if (mnl_attr_get_type(b) != IFLA_INFO_DATA)
+			continue;
+		mnl_attr_for_each_nested(c, b)
+			if (mnl_attr_get_type(c) == TRSS_IFLA_TUN_DELEGATE)
+				*(int *)data = mnl_attr_get_u8(c);
+	}
+	return MNL_CB_OK;
+}
+
+/* IFLA_TUN_DELEGATE as RTM_GETLINK reports it: 0, 1, -1 absent, -errno */
+static int rtnl_tun_delegate(struct mnl_socket *nl, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh;
+	int val = -1;
+	ssize_t n;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (n < 0)
+		return -errno;
+	nlh = (struct nlmsghdr *)buf;
+	if (nlh->nlmsg_type == NLMSG_ERROR)
+		return ((struct nlmsgerr *)mnl_nlmsg_get_payload(nlh))->error;
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return -EPROTO;
+	mnl_attr_parse(nlh, sizeof(*ifi), tun_info_cb, &val);
+	return val;
+}
+
+/*
+ * As another process of the tap owner's uid: attach a queue to the tap,
+ * on a /dev/net/tun file (opened by root: who may open the node is the
+ * file mode's business, who may attach is tun's)
+ */
+static int attach_queue(int fd, const char *name)
+{
+	struct ifreq ifr = {};
+
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE | IFF_VNET_HDR;
+	return ioctl(fd, TUNSETIFF, &ifr) ? -errno : fd;
 }
 
 /* In the unprivileged child: make the request, record what came back */
@@ -219,6 +378,24 @@ static int do_req(struct vnl *vnl, const struct req *r, struct result *res)
 		/* the one message whose header is not attribute 1 */
 		return vnl_get(vnl, dev, ETHTOOL_MSG_STATS_GET,
 			       ETHTOOL_A_STATS_HEADER);
+	case OP_IOCTL_DELEGATE: {
+		int on = r->on;
+
+		return ioctl(dev->fd, TUNSETDELEGATE, &on) ? -errno : 0;
+	}
+	case OP_RTNL_DELEGATE: {
+		struct mnl_socket *nl;
+		int ret;
+
+		nl = r->route_fd >= 0 ? mnl_socket_fdopen(r->route_fd) :
+					mnl_socket_open(NETLINK_ROUTE);
+		if (!nl)
+			return -errno;
+		ret = rtnl_tun_change(nl, dev->ifindex, r->on, false,
+				      vnl->extack);
+		mnl_socket_close(nl);
+		return ret;
+	}
 	}
 	return -EINVAL;
 }
@@ -253,6 +430,15 @@ static int unpriv(struct __test_metadata *_metadata,
 			_exit(1);
 		}
 		vnl.no_dest = r->no_dest;
+		if (r->attach) {
+			struct req *rw = (struct req *)r;	/* our copy */
+
+			rw->dev.fd = attach_queue(r->attach_fd, r->attach);
+			if (rw->dev.fd < 0) {
+				res->setup_err = rw->dev.fd;
+				_exit(1);
+			}
+		}
 		res->err = do_req(&vnl, r, res);
 		memcpy(res->extack, vnl.extack, sizeof(res->extack));
 		res->done = 1;
@@ -274,6 +460,7 @@ static void req_init(struct req *r, enum req_op op, int fd)
 	r->op = op;
 	r->dev = VNL_DEV_FD(fd);
 	r->nl_fd = -1;
+	r->route_fd = -1;
 }
 
 /* A key and a table unlike the device's defaults */
@@ -851,6 +1038,271 @@ TEST_F(deleg, handed_over_socket)
 	r.dev.fd = self->other.fds[0];
 	refused(_metadata, self, variant, &r, -EPERM, MSG_OTHER_DEV);
 	mnl_socket_close(nl);
+}
+
+/* ---- the grant: the owner's, off by default, revocable ---- */
+
+/* A tap whose owner never granted: every fd request is refused */
+TEST_F(deleg, grant_off_by_default)
+{
+	struct trss_dev_opts opts = {
+		.name = "trss3",
+		.queues = 2,
+		.vnet_hdr = true,
+	};
+	struct trss_dev fresh;
+	struct req r;
+
+	ASSERT_EQ(trss_dev_create(&fresh, &opts), 0);
+	EXPECT_EQ(rtnl_tun_delegate(self->route, fresh.ifindex), 0);
+	req_init(&r, OP_RSS_SET, fresh.fds[0]);
+	req_rss(self, &r, 2);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_GRANTED);
+	r.op = OP_RSS_GET;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_GRANTED);
+	r.op = OP_FEATURE_SET;
+	r.feature = "rx-hashing";
+	r.on = true;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_GRANTED);
+	r.op = OP_CHANNELS_GET;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_GRANTED);
+	/* Granted over rtnetlink, reported, and the same fd works */
+	EXPECT_EQ(rtnl_tun_change(self->route, fresh.ifindex, 1, false,
+				  self->out), 0)
+		TH_LOG("%s", self->out);
+	EXPECT_EQ(rtnl_tun_delegate(self->route, fresh.ifindex), 1);
+	r.op = OP_RSS_SET;
+	EXPECT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	trss_dev_destroy(&fresh);
+}
+
+/* Revoked (ioctl, then rtnetlink) between two requests of one holder */
+TEST_F(deleg, grant_revoked_between_requests)
+{
+	struct req r;
+
+	req_init(&r, OP_RSS_SET, self->dev.fds[0]);
+	req_rss(self, &r, QUEUES);
+	ASSERT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	ASSERT_EQ(trss_dev_delegate(&self->dev, false), 0);
+	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 0);
+	req_rss(self, &r, QUEUES);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_GRANTED);
+	r.op = OP_RSS_CREATE;
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_GRANTED);
+	if (rules_supported(self)) {
+		r.op = OP_RULE_ADD;
+		refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_GRANTED);
+	}
+
+	/* Granted again: works; revoked over rtnetlink: refused again */
+	ASSERT_EQ(trss_dev_delegate(&self->dev, true), 0);
+	r.op = OP_RSS_SET;
+	EXPECT_EQ(unpriv(_metadata, self, variant, &r), 0);
+	EXPECT_EQ(rtnl_tun_change(self->route, self->dev.ifindex, 0, false,
+				  self->out), 0)
+		TH_LOG("%s", self->out);
+	req_rss(self, &r, QUEUES);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_GRANTED);
+}
+
+/* Shared with the child of grant_revoked_in_flight */
+struct flight {
+	int ready;		/* requests so far */
+	int stop;		/* the parent has read the state */
+	int last_ok;		/* number of the last request that succeeded */
+	int first_eperm;	/* number of the first refused, 0: none */
+	int ok_after_eperm;	/* successes after a refusal: must be 0 */
+	int other_err;
+	int setup_err;
+	char extack[VNL_EXTACK_LEN];
+};
+
+/* Request i writes a key that says i */
+static void flight_key(__u8 *key, int i)
+{
+	memset(key, 0x5a, TRSS_RSS_KEY_LEN);
+	memcpy(key, &i, sizeof(i));
+}
+
+/*
+ * The owner revokes while the holder sends RSS_SETs back to back.  Once
+ * the revoke returns, nothing changes any more: the key the owner reads
+ * right after the revoke is the one it reads after the holder is done,
+ * and it is the key of the holder's last successful request.  No request
+ * succeeds after one was refused.
+ */
+TEST_F(deleg, grant_revoked_in_flight)
+{
+	__u32 indir[TRSS_INDIR_SIZE] = {};
+	struct trss_rss k1, k2;
+	struct flight *fl;
+	__u8 want[TRSS_RSS_KEY_LEN];
+	unsigned int n;
+	int status, i;
+	pid_t pid;
+
+	fl = mmap(NULL, sizeof(*fl), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(fl, MAP_FAILED);
+	memset(fl, 0, sizeof(*fl));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		struct vnl_dev dev = VNL_DEV_FD(self->dev.fds[0]);
+		__u8 key[TRSS_RSS_KEY_LEN];
+		int nr_eperm = 0, ret;
+		struct vnl vnl;
+
+		fl->setup_err = vnl_drop_privileges(variant->userns);
+		if (!fl->setup_err)
+			fl->setup_err = vnl_open(&vnl);
+		if (fl->setup_err)
+			_exit(1);
+		for (i = 1; i < 1000000 && nr_eperm < 50; i++) {
+			flight_key(key, i);
+			ret = vnl_rss_set(&vnl, &dev, 0, key, indir,
+					  TRSS_INDIR_SIZE, 0);
+			if (!ret) {
+				fl->last_ok = i;
+				if (fl->first_eperm)
+					fl->ok_after_eperm++;
+			} else if (ret == -EPERM) {
+				if (!fl->first_eperm) {
+					fl->first_eperm = i;
+					memcpy(fl->extack, vnl.extack,
+					       sizeof(fl->extack));
+				}
+				nr_eperm++;
+			} else {
+				fl->other_err = ret;
+				break;
+			}
+			__atomic_store_n(&fl->ready, i, __ATOMIC_RELEASE);
+		}
+		_exit(0);
+	}
+	/* Revoke in the middle of the stream */
+	for (i = 0; i < 10000 &&
+	     __atomic_load_n(&fl->ready, __ATOMIC_ACQUIRE) < 20; i++)
+		usleep(1000);
+	EXPECT_GE(fl->ready, 20);
+	EXPECT_EQ(rtnl_tun_change(self->route, self->dev.ifindex, 0, false,
+				  self->out), 0)
+		TH_LOG("%s", self->out);
+	ASSERT_EQ(vnl_rss_get(&self->root, &VNL_DEV_INDEX(self->dev.ifindex),
+			      0, &k1, &n), 0);
+	EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	ASSERT_EQ(vnl_rss_get(&self->root, &VNL_DEV_INDEX(self->dev.ifindex),
+			      0, &k2, &n), 0);
+
+	EXPECT_EQ(fl->setup_err, 0);
+	EXPECT_EQ(fl->other_err, 0);
+	TH_LOG("%d requests, last success %d, first refusal %d (\"%s\")",
+	       fl->ready, fl->last_ok, fl->first_eperm, fl->extack);
+	EXPECT_GT(fl->last_ok, 0);
+	EXPECT_GT(fl->first_eperm, fl->last_ok);
+	EXPECT_EQ(fl->ok_after_eperm, 0);
+	EXPECT_TRUE(strstr(fl->extack, MSG_NOT_GRANTED) ||
+		    strstr(fl->extack, MSG_REVOKED));
+	EXPECT_EQ(memcmp(k1.key, k2.key, TRSS_RSS_KEY_LEN), 0);
+	flight_key(want, fl->last_ok);
+	EXPECT_EQ(memcmp(k2.key, want, TRSS_RSS_KEY_LEN), 0);
+	munmap(fl, sizeof(*fl));
+}
+
+/*
+ * Two holders of one tap: another process of the owner's uid attaches a
+ * queue of its own (6.12 lets it).  Without the grant its queue fd
+ * configures nothing; the grant is device-wide, so with it, it would.
+ */
+TEST_F(deleg, grant_other_holder)
+{
+	static const enum req_op ops[] = {
+		OP_RSS_SET, OP_FEATURE_SET, OP_RSS_GET, OP_RSS_CREATE,
+	};
+	int owner = 65534;	/* nobody, who the child becomes */
+	struct snapshot before;
+	unsigned int i;
+	struct req r;
+
+	if (variant->userns)
+		SKIP(return, "the other holder attaches by name, in the tap's netns");
+	ASSERT_EQ(ioctl(self->dev.fds[0], TUNSETOWNER, owner), 0);
+	ASSERT_EQ(trss_dev_delegate(&self->dev, false), 0);
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		req_init(&r, ops[i], -1);
+		r.attach = self->dev.name;
+		r.feature = "rx-hashing";
+		r.on = true;
+		req_rss(self, &r, QUEUES);
+		r.attach_fd = open("/dev/net/tun", O_RDWR);
+		ASSERT_GE(r.attach_fd, 0);
+		snap(_metadata, self, &before);
+		EXPECT_EQ(unpriv(_metadata, self, variant, &r), -EPERM);
+		EXPECT_NE(strstr(self->res->extack, MSG_NOT_GRANTED), NULL)
+			TH_LOG("extack \"%s\"", self->res->extack);
+		/* its queue goes away with the file */
+		close(r.attach_fd);
+		unchanged(_metadata, self, &before);
+	}
+	/* The VMM's own fd is refused as well: the grant is the device's */
+	req_init(&r, OP_RSS_SET, self->dev.fds[0]);
+	req_rss(self, &r, QUEUES);
+	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_GRANTED);
+}
+
+/* Only CAP_NET_ADMIN over the device's netns grants or revokes */
+TEST_F(deleg, grant_by_holder_refused)
+{
+	struct req r;
+
+	req_init(&r, OP_IOCTL_DELEGATE, self->dev.fds[0]);
+	r.dev.ifindex = self->dev.ifindex;
+	r.route_fd = variant->userns ? mnl_socket_get_fd(self->route) : -1;
+	/* grant itself, or revoke (from another holder) */
+	ASSERT_EQ(trss_dev_delegate(&self->dev, false), 0);
+	r.on = true;
+	refused(_metadata, self, variant, &r, -EPERM, NULL);
+	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 0);
+	r.op = OP_RTNL_DELEGATE;
+	refused(_metadata, self, variant, &r, -EPERM, NULL);
+	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 0);
+
+	ASSERT_EQ(trss_dev_delegate(&self->dev, true), 0);
+	r.on = false;
+	refused(_metadata, self, variant, &r, -EPERM, NULL);
+	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 1);
+	r.op = OP_IOCTL_DELEGATE;
+	refused(_metadata, self, variant, &r, -EPERM, NULL);
+	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 1);
+}
+
+/* changelink: all or nothing, precise errors */
+TEST_F(deleg, grant_changelink_bad)
+{
+	char extack[VNL_EXTACK_LEN];
+	int bad = 2;
+
+	/* another tun attribute with it: refused, nothing changes */
+	EXPECT_EQ(rtnl_tun_change(self->route, self->dev.ifindex, 0, true,
+				  extack), -EOPNOTSUPP);
+	EXPECT_NE(strstr(extack, MSG_TUN_ATTR), NULL)
+		TH_LOG("extack \"%s\"", extack);
+	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 1);
+	/* not 0 or 1 */
+	EXPECT_EQ(rtnl_tun_change(self->route, self->dev.ifindex, 2, false,
+				  extack), -ERANGE);
+	EXPECT_NE(extack[0], '\0');
+	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 1);
+	EXPECT_EQ(ioctl(self->dev.fds[0], TUNSETDELEGATE, &bad), -1);
+	EXPECT_EQ(errno, EINVAL);
+	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 1);
+	/* nothing to change: no error, no change */
+	EXPECT_EQ(rtnl_tun_change(self->route, self->dev.ifindex, -1, false,
+				  extack), 0);
+	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 1);
 }
 
 /* ---- the reference client, end to end ---- */

@@ -2,8 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # dev_fd_hold.py NAME QUEUES UID: create the multi-queue tap NAME with
-# QUEUES queues (as root), print "ready", then serve one command per line
-# on stdin until EOF, when the device goes away:
+# QUEUES queues (as root), grant the delegation of its configuration to
+# the holders of its queues (TUNSETDELEGATE 1, as a VMM manager does before
+# handing the fds; a kernel without it is told nothing), print "ready",
+# then serve one command per line on stdin until EOF, when the device goes
+# away:
+#
+#   delegate N          TUNSETDELEGATE N (0 revokes, 1 grants), as root;
+#                       print "rc 0" or "rc -ERRNO"
 #
 #   run OUT SHELL-CMD   run SHELL-CMD with /bin/sh as UID (no
 #                       capabilities, no supplementary groups) with the
@@ -22,6 +28,15 @@ TUNSETIFF = 0x400454ca
 IFF_TAP = 0x0002
 IFF_NO_PI = 0x1000
 IFF_MULTI_QUEUE = 0x0100
+TUNSETDELEGATE = 0x400454e4     # _IOW('T', 228, int)
+
+
+def delegate(fd, on):
+    try:
+        fcntl.ioctl(fd, TUNSETDELEGATE, struct.pack("i", on))
+        return 0
+    except OSError as e:
+        return -e.errno
 
 
 def main():
@@ -33,10 +48,14 @@ def main():
                           IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE)
         fcntl.ioctl(fd, TUNSETIFF, ifr)
         queues.append(fd)
+    delegate(queues[0], 1)
     print("ready", flush=True)
 
     for line in sys.stdin:
         words = line.rstrip("\n").split(" ", 2)
+        if len(words) == 2 and words[0] == "delegate":
+            print("rc %d" % delegate(queues[0], int(words[1])), flush=True)
+            continue
         if len(words) != 3 or words[0] != "run":
             print("error bad command", flush=True)
             continue

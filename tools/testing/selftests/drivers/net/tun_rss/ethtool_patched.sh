@@ -477,6 +477,24 @@ t_fd_wrong() {
 	[ "$(fd_ioctl_indir 0)" = "$before" ] || fail "state changed"
 }
 
+# the owner revokes the delegation (dev_fd_hold.py granted it): the same fd
+# configures nothing, and granted again it does
+t_fd_revoked() {
+	local before line
+
+	asuser "$EP --dev-fd 3 -X $FD_DEV equal 1" || fail "$OUT" || return
+	before=$(fd_ioctl_indir 0)
+	echo "delegate 0" >&"$FD_W"
+	read -r -t 10 -u "$FD_R" line && [ "$line" = "rc 0" ] || { fail "revoke: $line"; return; }
+	asuser "$EP --dev-fd 3 -X $FD_DEV equal 2" && { fail "changed after the revoke"; return; }
+	echo "$OUT" | grep -q "does not delegate" || fail "$OUT" || return
+	[ "$(fd_ioctl_indir 0)" = "$before" ] || fail "state changed" || return
+	echo "delegate 1" >&"$FD_W"
+	read -r -t 10 -u "$FD_R" line && [ "$line" = "rc 0" ] || { fail "grant: $line"; return; }
+	asuser "$EP --dev-fd 3 -X $FD_DEV equal 2" || fail "$OUT" || return
+	[ "$(fd_ioctl_indir 0)" = "$(want_table 0 1)" ] || fail "ioctl: $(fd_ioctl_indir 0)"
+}
+
 # ---- run ----
 
 rss_nl_setup
@@ -531,7 +549,7 @@ else
 		else
 			skip fd_rule "the kernel has no FLOW_RULE messages"
 		fi
-		for t in fd_flow_hash fd_ctx_delete fd_features fd_wrong; do
+		for t in fd_flow_hash fd_ctx_delete fd_features fd_wrong fd_revoked; do
 			check "$t" "t_$t"
 		done
 		;;

@@ -2506,6 +2506,10 @@ static int setup_dev(int d, const char *name, unsigned int queues,
 	err = trss_dev_create(&fd->t, &opts);
 	if (err)
 		return err;
+	/* The owner's grant: its queue fds configure it (the pool's "queue") */
+	err = trss_dev_delegate(&fd->t, true);
+	if (err)
+		return err;
 	for (i = 0; i < extra; i++) {
 		err = trss_queue_detach(&fd->t, queues + i);
 		if (err)

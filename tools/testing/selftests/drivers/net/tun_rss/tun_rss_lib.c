@@ -336,6 +336,24 @@ static int queue_ioctl(struct trss_dev *dev, unsigned int fd_idx, short flags)
  * __tun_detach() moves the last queue into the slot of the detached one;
  * mirror that so queue[] keeps naming the kernel's queue indexes.
  */
+#ifndef TUNSETDELEGATE
+#define TUNSETDELEGATE _IOW('T', 228, int)
+#endif
+
+int trss_dev_delegate(const struct trss_dev *dev, bool on)
+{
+	int arg = on;
+	unsigned int i;
+
+	/* any queue fd names the device, attached or not */
+	for (i = 0; i < dev->nr_fds; i++) {
+		if (dev->fds[i] < 0)
+			continue;
+		return ioctl(dev->fds[i], TUNSETDELEGATE, &arg) ? -errno : 0;
+	}
+	return -EBADF;
+}
+
 int trss_queue_detach(struct trss_dev *dev, unsigned int fd_idx)
 {
 	unsigned int i;

@@ -219,6 +219,13 @@ int trss_dev_create(struct trss_dev *dev, const struct trss_dev_opts *opts);
 void trss_dev_destroy(struct trss_dev *dev);
 int trss_dev_set_up(struct trss_dev *dev, bool up);
 int trss_queue_detach(struct trss_dev *dev, unsigned int fd_idx);
+/*
+ * Grant (on) or revoke the delegation of the device's ethtool configuration
+ * to the holders of its queue files (TUNSETDELEGATE on a queue fd; the
+ * caller needs CAP_NET_ADMIN over the device's netns).  What a privileged
+ * manager does before handing the fds to a VMM.  Returns 0 or -errno.
+ */
+int trss_dev_delegate(const struct trss_dev *dev, bool on);
 int trss_queue_attach(struct trss_dev *dev, unsigned int fd_idx);
 int trss_queue_fd(const struct trss_dev *dev, unsigned int queue);
 int trss_queue_write(struct trss_dev *dev, unsigned int queue,

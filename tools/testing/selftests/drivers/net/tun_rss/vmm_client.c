@@ -10,33 +10,39 @@
  *  1. Open /dev/net/tun once per queue and TUNSETIFF each with the same
  *     name and IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE | IFF_VNET_HDR (the
  *     vnet header flag is fixed at creation).  Bring the link up.
- *  2. Hand the queue fds to the VMM (SCM_RIGHTS) and close its own copies.
+ *  2. Grant the delegation: TUNSETDELEGATE 1 on a queue fd, or
+ *     "ip link set dev tap0 type tun delegate on" (IFLA_TUN_DELEGATE);
+ *     both need CAP_NET_ADMIN over the tap's netns.  Off by default:
+ *     without it the fds configure nothing.  Grant only when every queue
+ *     goes to this one VMM (the grant is the device's, not a file's).
+ *  3. Hand the queue fds to the VMM (SCM_RIGHTS) and close its own copies.
  *     The VMM holds no capability at all, possibly in a user and network
  *     namespace of its own: the fds are what grants, and only over this
- *     one device.
+ *     one device, for as long as the grant lasts (revoking it refuses
+ *     every request not yet applied).
  *
  * VMM side, holding fds[0..N-1] (queue i is the i-th fd, SPEC §2):
- *  3. TUNSETVNETHDRSZ 20 (sizeof(struct virtio_net_hdr_v1_hash)) and
+ *  4. TUNSETVNETHDRSZ 20 (sizeof(struct virtio_net_hdr_v1_hash)) and
  *     TUNSETVNETLE 1 on any queue fd: the header carries the hash report.
- *  4. Open a NETLINK_GENERIC socket, resolve the "ethtool" family, set
+ *  5. Open a NETLINK_GENERIC socket, resolve the "ethtool" family, set
  *     NETLINK_EXT_ACK (the kernel says why it refuses).  Every request
  *     below names the device by ETHTOOL_A_HEADER_DEV_FD = a queue fd
  *     number in the request header nest, with no name or index (the VMM
  *     may not even see the device from its namespace), and is sent with
  *     sendto() to a sockaddr_nl (an explicit destination; a bare send()
  *     or write() is refused, as for capability checks).
- *  5. ETHTOOL_MSG_CHANNELS_GET: combined count = queues attached.
- *  6. ETHTOOL_MSG_RSS_SET, context 0: hfunc Toeplitz, the guest's 40-byte
+ *  6. ETHTOOL_MSG_CHANNELS_GET: combined count = queues attached.
+ *  7. ETHTOOL_MSG_RSS_SET, context 0: hfunc Toeplitz, the guest's 40-byte
  *     key and 128-entry table (VIRTIO_NET_CTRL_MQ_RSS_CONFIG), and the
  *     fields per flow type (ETHTOOL_A_RSS_FLOW_HASH) from the guest's
  *     hash types.  A table names queues < N.
- *  7. ETHTOOL_MSG_FEATURES_SET rx-hashing on: from now on every frame read
+ *  8. ETHTOOL_MSG_FEATURES_SET rx-hashing on: from now on every frame read
  *     starts with struct virtio_net_hdr_v1_hash whose hash_value and
  *     hash_report are the Toeplitz hash of context 0's key and fields and
  *     its VIRTIO_NET_HASH_REPORT_* type (NONE: not hashable).
- *  8. Optionally ETHTOOL_MSG_RSS_CREATE_ACT (more contexts, own key and
+ *  9. Optionally ETHTOOL_MSG_RSS_CREATE_ACT (more contexts, own key and
  *     table) and flow rules sending chosen flows to a context or a queue.
- *  9. Read the queues; hand hash_value/hash_report to the guest.
+ * 10. Read the queues; hand hash_value/hash_report to the guest.
  *
  * Mapping the guest's virtio-net RSS configuration (virtio spec 5.1.6.5.7):
  *  - hash_types: VIRTIO_NET_RSS_HASH_TYPE_IPv4 -> ip4 "sd", TCPv4 -> tcp4
@@ -196,7 +202,7 @@ static int step(const struct vnl *vnl, const char *what, int err)
 	return err;
 }
 
-/* Steps 3 to 8 of the header comment */
+/* Steps 4 to 9 of the header comment */
 static int vmm_configure(const int *fds, struct vmm_conf *conf)
 {
 	static const __u16 types[] = {
@@ -373,7 +379,7 @@ static bool vmm_check(const struct vmm_conf *conf, const struct trss_flow *flow,
 }
 
 /*
- * Step 9: read every queue until nr frames came or the queues go idle,
+ * Step 10: read every queue until nr frames came or the queues go idle,
  * then check each flow, printed in flow order.
  */
 static int vmm_read(const int *fds, const struct vmm_conf *conf,
@@ -601,7 +607,15 @@ int main(int argc, char **argv)
 	}
 	printf("host: tap %s, %u queues, up\n", dev.name, queues);
 
-	/* Step 2: the fds go to the VMM, the host keeps none */
+	/* Step 2: the owner grants the delegation (off by default) */
+	err = trss_dev_delegate(&dev, true);
+	if (err) {
+		fprintf(stderr, "host: TUNSETDELEGATE: %s\n", strerror(-err));
+		goto fail;
+	}
+	printf("host: delegation granted (TUNSETDELEGATE 1)\n");
+
+	/* Step 3: the fds go to the VMM, the host keeps none */
 	for (i = 0; i < queues; i++)
 		fds[i] = dev.fds[i];
 	err = vnl_send_fds(sv[0], fds, queues,
