@@ -36,7 +36,7 @@ STOCK_IP=${STOCK_IP:-/usr/sbin/ip}
 RT_LINK_SPEC=${YNL_SPEC:+$(dirname "$YNL_SPEC")/rt_link.yaml}
 BASE=0
 [ "${1:-}" = --base ] && BASE=1
-NEW_KEYS='del(.[0].linkinfo.info_data | .steering, .rss_contexts, .flow_rules, .hash_report, .vnet_hdr_sz)'
+NEW_KEYS='del(.[0].linkinfo.info_data | .steering, .rss_contexts, .flow_rules, .hash_report, .vnet_hdr_sz, .delegate)'
 
 # hold CMD: a tap_hold command answered by "ok" (steer, vnet)
 hold() {
@@ -137,14 +137,14 @@ t_rule_context() {
 
 # The rt_link YNL spec decodes the same state (names, enum, types)
 t_ynl_spec() {
-	local got want='["rss",1,2,0,10]'
+	local got want='["rss",1,2,0,10,0]'
 
 	got=$(python3 "$YNL_CLI" --spec "$RT_LINK_SPEC" --output-json \
 		--do getlink --json "{\"ifname\":\"$DEV\"}" 2>&1) ||
 		fail "ynl getlink: $got" || return
 	got=$(echo "$got" | jq -c '.linkinfo.data | [.steering,
 		."num-rss-contexts", ."num-flow-rules", ."hash-report",
-		."vnet-hdr-sz"]') || fail "ynl getlink: not JSON" || return
+		."vnet-hdr-sz", .delegate]') || fail "ynl getlink: not JSON" || return
 	[ "$got" = "$want" ] || fail "ynl getlink linkinfo data: $got, want $want"
 }
 
@@ -258,6 +258,45 @@ t_notify() {
 	return $ret
 }
 
+# The delegation of the tap to its queue holders: off by default, granted
+# and revoked by "ip link set type tun delegate", shown by both views; a
+# change of another tun attribute is refused whole, a creation refused
+t_delegate() {
+	local ret=0
+
+	deleg_is off false || return
+	run "$IP" link set dev "$DEV" type tun delegate on || return
+	deleg_is on true || ret=1
+	run "$IP" link set dev "$DEV" type tun delegate off || ret=1
+	deleg_is off false || ret=1
+	OUT=$("$IP" link set dev "$DEV" type tun delegate maybe 2>&1) &&
+		{ fail "delegate maybe accepted"; ret=1; }
+	OUT=$("$IP" link add tunip2 type tun delegate on 2>&1) &&
+		{ fail "created a tun over rtnetlink"; ret=1; }
+	echo "$OUT" | grep -q "creation via rtnetlink is not supported" ||
+		fail "ip link add: $OUT" || ret=1
+	deleg_is off false || ret=1
+	return $ret
+}
+
+# deleg_is TEXT JSON: "delegate TEXT" in ip -d, .delegate JSON in ip -j -d
+deleg_is() {
+	local got
+
+	TXT=$("$IP" -d link show dev "$DEV" 2>&1) || fail "ip -d: $TXT" || return
+	got=$(text_val delegate)
+	[ "$got" = "$1" ] || fail "ip -d link show: delegate '$got', want $1" || return
+	got=$("$IP" -j -d link show dev "$DEV" | jq -c '.[0].linkinfo.info_data.delegate')
+	[ "$got" = "$2" ] || fail "ip -j -d link show: delegate $got, want $2"
+}
+
+# A kernel without the series refuses the change and prints nothing
+t_base_delegate() {
+	OUT=$("$IP" link set dev "$DEV" type tun delegate on 2>&1) &&
+		{ fail "the base kernel took delegate on"; return; }
+	echo "$OUT" | grep -q "not supported" || fail "$OUT"
+}
+
 # A single-queue tun without a vnet header, made by ip itself: the state
 # is reported, the header size is not printed
 t_plain_tun() {
@@ -353,6 +392,7 @@ if [ $BASE = 1 ]; then
 	fi
 	check base_kernel_tap_as_stock_ip t_base_tap
 	check base_kernel_tun_as_stock_ip t_base_tun
+	check base_kernel_refuses_delegate t_base_delegate
 	echo "1..$N"
 	[ $FAILED = 0 ]
 	exit
@@ -378,6 +418,7 @@ check hash_report_with_rss t_hash_report_with_rss
 check hash_report_off t_hash_report_off
 check ioctl_changes_notify t_notify
 check plain_tun t_plain_tun
+check delegate_granted_and_revoked t_delegate
 if "$STOCK_IP" -V > /dev/null 2>&1; then
 	check only_new_keys_vs_stock_ip t_only_new_keys
 else
