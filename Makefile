@@ -5,7 +5,7 @@
 #   make check      all tests; ends with "N passed, N failed, N skipped"
 #
 # Other targets: deps fetch assemble kernel kernel-base kernel-x86vm tools vm
-# x86 series
+# x86 series qemu
 # lint bisect-check fuzz bench
 # clean distclean.  See README.md.
 
@@ -23,7 +23,7 @@ KMAKE_UM	= $(MAKE) -s -C $(TREE) O=$(KOBJ_UM) ARCH=um CC="ccache gcc" -j$(JOBS)
 KMAKE_X86	= $(MAKE) -s -C $(TREE) O=$(KOBJ_X86) ARCH=x86_64 CC="ccache gcc" -j$(JOBS)
 
 .PHONY: all demo check deps fetch assemble kernel kernel-base kernel-x86vm tools vm \
-	x86 series \
+	x86 series qemu \
 	lint bisect-check fuzz bench clean distclean
 
 all: demo
@@ -68,6 +68,10 @@ tools: fetch
 # make vm CMD='ethtool -x tap0'   (runs inside the patched kernel)
 vm: kernel
 	@scripts/vm.sh -- '$(CMD)'
+
+# bookworm's QEMU 7.2 with qemu-patches/, minimal, into build/qemu/obj
+qemu: deps
+	@scripts/qemu-build.sh
 
 # x86_64 compile check of the touched objects, W=1 and sparse.
 x86: assemble
