@@ -9,7 +9,7 @@ pkgs=(build-essential flex bison bc libelf-dev libssl-dev libmnl-dev
       linux-source-6.12 clang llvm lld libclang-rt-14-dev valgrind
       codespell yamllint patch git rsync kmod libbpf-dev python3-matplotlib
       jq qemu-system-x86 meson ninja-build libglib2.0-dev libpixman-1-dev
-      libfdt-dev seabios qemu-system-data)
+      libfdt-dev busybox-static seabios)
 
 missing=()
 for p in "${pkgs[@]}"; do
