@@ -17,7 +17,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 B=$top/build
 R=${E2E_RESULTS:-$B/e2e}
 QEMU=${E2E_QEMU:-$B/qemu/obj/qemu-system-x86_64}
-variants=${E2E_VARIANTS:-vhost-off}
+variants=${E2E_VARIANTS:-vhost-off vhost-on}
 rm -rf "$R"; mkdir -p "$R"
 t0=$(date +%s)
 
