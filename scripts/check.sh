@@ -9,6 +9,8 @@
 #  2. KUnit suites tun_rss_* inside the patched kernel
 #  3. kselftests (drivers/net/tun_rss and the base tree's net/tun) through
 #     the standard kselftest runner inside the patched kernel
+#  3b. e2e: QEMU (bookworm's 7.2 with qemu-patches/) as an unprivileged VMM,
+#     a Debian 6.12 guest's RSS served by the tap (scripts/e2e.sh)
 #  4. libFuzzer targets, 20 s each
 #  4b. the patched ethtool and ip inside the unpatched base kernel
 #  4c. an SMP x86_64 guest under qemu (TCG): KUnit again, the tests that
@@ -122,6 +124,23 @@ echo "kselftest vm: exit $rc"
 grep -E '^(not )?ok ' "$R/kselftest.tap"
 vm_verdict kselftest "$R/kselftest.tap"
 sum_args+=(--label kselftest "$R/kselftest.tap")
+
+stage "e2e: a real guest's RSS through an unprivileged QEMU (make e2e)"
+# bookworm's QEMU 7.2 with qemu-patches/ (built on first use, about 4 min
+# of CPU cold), a Debian 6.12 guest, inside the patched kernel; variants
+# vhost off and on.  Skips with the reason when QEMU's source or the guest
+# kernel cannot be fetched.
+E2E_RESULTS=$R/e2e "$top/scripts/e2e.sh" > "$R/e2e.log" 2>&1
+echo "e2e: exit $?"; grep -E '^(not )?ok |^e2e: ' "$R/e2e.log"
+if ls "$R"/e2e/*.tap >/dev/null 2>&1; then
+	for f in "$R"/e2e/*.tap; do
+		sum_args+=(--label "e2e-$(basename "$f" .tap)" "$f")
+	done
+else
+	tail -n 20 "$R/e2e.log"
+	echo "not ok 1 e2e did not run (see $R/e2e.log)" > "$R/e2e.tap"
+	sum_args+=(--label e2e "$R/e2e.tap")
+fi
 
 stage "patched tools against the unpatched base kernel"
 # The patched ethtool must fall back to the ioctl and behave as the stock
