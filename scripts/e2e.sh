@@ -56,8 +56,11 @@ echo "e2e: QEMU and guest ready ($(( $(date +%s) - t0 ))s)"
 
 fail=0
 for v in $variants; do
-	opt=
-	[ "$v" = vhost-on ] && opt=--vhost
+	case $v in
+	vhost-on)	opt=--vhost ;;
+	migrate)	opt=--migrate ;;
+	*)		opt= ;;
+	esac
 	s=$(date +%s)
 	"$top/scripts/vm.sh" -t 900 -- "python3 $top/tools/testing/qemu-e2e/e2e.py \
 		--qemu $QEMU --guest $B/guest --tools $B/tools/sbin $opt \

@@ -23,6 +23,7 @@ import select
 import socket
 import struct
 import subprocess
+import tempfile
 import sys
 import time
 
@@ -216,6 +217,32 @@ def tap_state(ip, tap):
     return json.loads(r.stdout)[0].get("linkinfo", {}).get("info_data", {})
 
 
+def hmp(path, cmds, wait_for=None, timeout=120):
+    """Run HMP commands on a monitor socket; returns what it printed"""
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    s.settimeout(1)
+    out = b""
+    for c in cmds:
+        s.sendall(c.encode() + b"\n")
+        time.sleep(0.3)
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+        except socket.timeout:
+            if wait_for is None:
+                break
+            if wait_for.encode() in out:
+                break
+            s.sendall(b"info migrate\n")
+    s.close()
+    return out.decode(errors="replace")
+
+
 def parse_table(lines):
     """The indirection table of ethtool -x output: "  8:  0 1 2 3 ..." rows"""
     table = []
@@ -263,6 +290,9 @@ def main():
     ap.add_argument("--phases", default="rss,udp4sd,weight,reset")
     ap.add_argument("--log", default=None)
     ap.add_argument("--qemu-args", default="", help="more QEMU options")
+    ap.add_argument("--migrate", action="store_true",
+                    help="phases rss,migrate: save the VM, reset the tap, "
+                    "restore into a second QEMU")
     args = ap.parse_args()
     t = Tap()
     lab = args.label
@@ -272,6 +302,10 @@ def main():
     key = rnd.randbytes(40)
     keystr = ":".join("%02x" % b for b in key)
     phases = args.phases.split(",")
+    if args.migrate:
+        phases = ["rss", "migrate"]
+    tmp = tempfile.mkdtemp(prefix="e2e-")
+    os.chmod(tmp, 0o777)
     nframes = len(frames_for(args.flows, 0, random.Random(0)))
     print("# %s: key %s, %d frames per phase, phases %s" %
           (lab, keystr, nframes, " ".join(phases)), flush=True)
@@ -303,12 +337,15 @@ def main():
            "-device", "virtio-net-pci,netdev=n0,mq=on,vectors=10,rss=on,"
            "hash=%s,tap-rss=on,romfile=,mac=%s" % (args.hash, GUEST_MAC)]
     cmd += args.qemu_args.split()
+    base_cmd = list(cmd)
+    cmd += ["-monitor", "unix:%s/mon0,server=on,wait=off" % tmp]
     print("# " + " ".join(cmd), flush=True)
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, pass_fds=fds + vfds,
                          preexec_fn=drop_privileges)
-    for fd in fds + vfds:
-        os.close(fd)
+    if not args.migrate:
+        for fd in fds + vfds:
+            os.close(fd)
     g = Guest(p)
     time.sleep(0.5)
     c = caps_of(p.pid)
@@ -367,6 +404,10 @@ def main():
                  "%s: device reset in the guest returns the tap to automq" % lab,
                  ["tap info_data: %s" % json.dumps(st)])
             continue
+        if ln == "rxq: ready" and phase == "migrate":
+            p = migrate(t, lab, p, base_cmd, tmp, fds, vfds, ip, ethtool,
+                        tapname)
+            g.p, g.buf = p, b""
         if ln == "rxq: ready":
             table = parse_table(xlines)
             if phase == "rss":
@@ -404,9 +445,57 @@ def main():
         p.kill()
         p.wait()
     if args.log:
-        with open(args.log, "w") as f:
-            f.write("\n".join(g.log) + "\n")
+        try:
+            with open(args.log, "w") as f:
+                f.write("\n".join(g.log) + "\n")
+        except OSError as e:
+            print("# %s: cannot write the console log: %s" % (lab, e))
     return t.done()
+
+
+def migrate(t, lab, p, base_cmd, tmp, fds, vfds, ip, ethtool, tapname):
+    """Save the VM to a file, reset the tap to automq behind QEMU's back,
+    and restore it into a second QEMU holding the same fds: the tap's RSS
+    must come back from post_load alone."""
+    out = hmp("%s/mon0" % tmp, ["stop", "migrate exec:cat > %s/state" % tmp],
+              wait_for="Migration status: completed", timeout=120)
+    ok = "completed" in out
+    hmp("%s/mon0" % tmp, ["quit"])
+    try:
+        p.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    t.ok(ok, "%s: the VM state was saved" % lab, out.splitlines()[-5:])
+    sh("%s -X %s default" % (ethtool, tapname))
+    st = tap_state(ip, tapname)
+    t.ok(st.get("steering") == "automq",
+         "%s: the tap is back to automq before the restore" % lab,
+         ["tap info_data: %s" % json.dumps(st)])
+    cmd = base_cmd + ["-monitor", "unix:%s/mon1,server=on,wait=off" % tmp,
+                      "-incoming", "exec:cat %s/state" % tmp]
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, pass_fds=fds + vfds,
+                         preexec_fn=drop_privileges)
+    for fd in fds + vfds:
+        os.close(fd)
+    end = time.time() + 120
+    status = ""
+    while time.time() < end:
+        time.sleep(1)
+        try:
+            status = hmp("%s/mon1" % tmp, ["info status"])
+        except OSError:
+            continue
+        if "running" in status:
+            break
+    t.ok("running" in status, "%s: the VM runs in the second QEMU" % lab,
+         status.splitlines()[-3:])
+    st = tap_state(ip, tapname)
+    t.ok(st.get("steering") == "rss",
+         "%s: post_load programmed the tap's RSS again" % lab,
+         ["tap info_data: %s" % json.dumps(st)])
+    return p
 
 
 def check_phase(t, lab, phase, sent, results, key, fields, table,

@@ -10,7 +10,8 @@
 #   weight  ethtool -X eth0 weight 2 1 1 1 (queue 0 keeps table entry 0)
 #   udp4sd  ethtool -N eth0 rx-flow-hash udp4 sd
 #   reset   unbind virtio_net: the device is reset, RSS is off
-#   wait    nothing: the host checks (e.g. across a migration)
+#   wait    nothing: the host sends the same traffic again
+#   migrate nothing: the host migrates the VM first, then sends traffic
 # Each phase prints "e2e: phase NAME", the indirection table and hash
 # fields, then (except reset) runs rxq until N test frames arrived; "e2e:
 # end" closes the run.  The host drives the traffic from the console.
@@ -55,7 +56,7 @@ for p in $phases; do
 		echo "e2e: reset done"
 		sleep 5	# the host looks at the tap now
 		continue ;;
-	wait)	;;
+	wait|migrate)	;;
 	esac
 	show
 	/bin/rxq eth0 4 "$frames" 120
