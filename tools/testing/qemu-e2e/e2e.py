@@ -337,6 +337,8 @@ def main():
            "-device", "virtio-net-pci,netdev=n0,mq=on,vectors=10,rss=on,"
            "hash=%s,tap-rss=on,romfile=,mac=%s" % (args.hash, GUEST_MAC)]
     cmd += args.qemu_args.split()
+    if args.migrate:
+        cmd[cmd.index("-m") + 1] = "128"
     base_cmd = list(cmd)
     cmd += ["-monitor", "unix:%s/mon0,server=on,wait=off" % tmp]
     print("# " + " ".join(cmd), flush=True)
@@ -458,7 +460,7 @@ def migrate(t, lab, p, base_cmd, tmp, fds, vfds, ip, ethtool, tapname):
     and restore it into a second QEMU holding the same fds: the tap's RSS
     must come back from post_load alone."""
     out = hmp("%s/mon0" % tmp, ["stop", "migrate exec:cat > %s/state" % tmp],
-              wait_for="Migration status: completed", timeout=120)
+              wait_for="Migration status: completed", timeout=300)
     ok = "completed" in out
     hmp("%s/mon0" % tmp, ["quit"])
     try:
@@ -466,7 +468,9 @@ def migrate(t, lab, p, base_cmd, tmp, fds, vfds, ip, ethtool, tapname):
     except subprocess.TimeoutExpired:
         p.kill()
         p.wait()
-    t.ok(ok, "%s: the VM state was saved" % lab, out.splitlines()[-5:])
+    t.ok(ok, "%s: the VM state was saved" % lab,
+         [x for x in out.splitlines() if "status" in x.lower() or
+          "error" in x.lower() or "total" in x.lower()][-6:])
     sh("%s -X %s default" % (ethtool, tapname))
     st = tap_state(ip, tapname)
     t.ok(st.get("steering") == "automq",
