@@ -51,3 +51,8 @@ echo "tools: $("$out/sbin/ethtool" --version), $("$out/sbin/ip" -V)"
 # Debian sid's ethtool (7.x), unpacked in build/sid, for the upstream
 # compatibility check of rss_netlink.sh; never fails (build/sid/REASON)
 "$top/scripts/fetch-sid-ethtool.sh"
+
+# Debian sid's linux-source-7.2, the parts upstream's rss_api.py needs, in
+# build/sid-src/linux (scripts/upstream-rss-api.sh); never fails
+# (build/sid-src/REASON)
+"$top/scripts/fetch-sid-linux-source.sh"
