@@ -9,8 +9,10 @@
 #  2. KUnit suites tun_rss_* inside the patched kernel
 #  3. kselftests (drivers/net/tun_rss and the base tree's net/tun) through
 #     the standard kselftest runner inside the patched kernel
-#  3b. e2e: QEMU (bookworm's 7.2 with qemu-patches/) as an unprivileged VMM,
-#     a Debian 6.12 guest's RSS served by the tap (scripts/e2e.sh)
+#  3b. upstream's RSS API selftest (rss_api.py from Debian sid's
+#      linux-source-7.2) on a multi-queue tap in the patched kernel
+#  3c. e2e: QEMU (bookworm's 7.2 with qemu-patches/) as an unprivileged VMM,
+#      a Debian 6.12 guest's RSS served by the tap (scripts/e2e.sh)
 #  4. libFuzzer targets, 20 s each
 #  4b. the patched ethtool and ip inside the unpatched base kernel
 #  4c. an SMP x86_64 guest under qemu (TCG): KUnit again, the tests that
@@ -124,6 +126,18 @@ echo "kselftest vm: exit $rc"
 grep -E '^(not )?ok ' "$R/kselftest.tap"
 vm_verdict kselftest "$R/kselftest.tap"
 sum_args+=(--label kselftest "$R/kselftest.tap")
+
+stage "upstream's rss_api.py (Debian sid's linux-source-7.2) on a tap"
+# Upstream's own RSS API selftest, unmodified, against a held multi-queue
+# tap in the patched kernel (scripts/upstream-rss-api.sh); a skip says why
+# when the package could not be fetched (build/sid-src/REASON).
+"$top/scripts/upstream-rss-api.sh" > "$R/upstream-rss-api.tap" 2>&1
+echo "upstream-rss-api: exit $?"
+grep -E '^(not )?ok ' "$R/upstream-rss-api.tap"
+if ! grep -q '^ok 1 rss_api # SKIP' "$R/upstream-rss-api.tap"; then
+	vm_verdict upstream-rss-api "$R/upstream-rss-api.tap"
+fi
+sum_args+=(--label upstream-rss-api "$R/upstream-rss-api.tap")
 
 stage "e2e: a real guest's RSS through an unprivileged QEMU (make e2e)"
 # bookworm's QEMU 7.2 with qemu-patches/ (built on first use, about 4 min
