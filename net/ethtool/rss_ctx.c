@@ -62,7 +62,8 @@ static void rss_delete_notify(struct net_device *dev, u32 rss_context)
  *
  * The change and create notifications carry the context's state as
  * RSS_GET reports it, so they are built with RTNL held and outside
- * rss_lock; the ioctl path calls this too.
+ * rss_lock; the ioctl path calls this too.  A context created over
+ * netlink is announced by a copy of the RSS_CREATE_ACT reply instead.
  */
 void ethtool_rss_notify(struct net_device *dev, u32 type, u32 rss_context)
 {
@@ -657,6 +658,25 @@ rss_create_fill_reply(struct sk_buff *rsp, struct net_device *dev,
 	return ret;
 }
 
+/* The CREATE notification of a netlink-created context is the reply
+ * itself, as a broadcast: same attributes, same bytes; only the port and
+ * the command say that it is a notification.
+ */
+static void rss_create_notify_reply(const struct sk_buff *rsp,
+				    struct net_device *dev)
+{
+	struct genlmsghdr *ghdr;
+	struct sk_buff *ntf;
+
+	ntf = skb_copy(rsp, GFP_KERNEL);
+	if (!ntf)
+		return;
+	nlmsg_hdr(ntf)->nlmsg_pid = 0;
+	ghdr = nlmsg_data(nlmsg_hdr(ntf));
+	ghdr->cmd = ETHTOOL_MSG_RSS_CREATE_NTF;
+	ethnl_multicast(ntf, dev);
+}
+
 int ethnl_rss_create_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ethtool_rxfh_param rxfh = {};
@@ -759,7 +779,7 @@ int ethnl_rss_create_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	genlmsg_end(rsp, hdr);
-	ethtool_rss_notify(dev, ETHTOOL_MSG_RSS_CREATE_NTF, req.rss_context);
+	rss_create_notify_reply(rsp, dev);
 	ethnl_ops_complete(dev);
 	rtnl_unlock();
 	ethnl_parse_header_dev_put(&req.base);
