@@ -499,15 +499,20 @@ int ethnl_rss_set(struct ethnl_req_info *req_info, struct genl_info *info)
 		input_xfrm = nla_get_u32(tb[ETHTOOL_A_RSS_INPUT_XFRM]);
 		rxfh.input_xfrm = input_xfrm;
 		mod = true;
+	}
 
-		/* A symmetric transform needs symmetric fields everywhere */
-		ret = ethtool_check_flow_types(dev, ops->rxfh_per_ctx_fields ?
-					       rss_context : 0, input_xfrm);
-		if (ret) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[ETHTOOL_A_RSS_INPUT_XFRM],
-					    "hash field config is not symmetric");
-			goto out_free;
-		}
+	/* A request that sets or clears a symmetric transform is checked
+	 * against both: the fields there are now, and each new value, must
+	 * suit it.  The fields and the transform then change in two
+	 * requests, in an order that never leaves them in conflict.
+	 */
+	input_xfrm |= data.input_xfrm;
+	ret = ethtool_check_flow_types(dev, ops->rxfh_per_ctx_fields ?
+				       rss_context : 0, input_xfrm);
+	if (ret) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ETHTOOL_A_RSS_INPUT_XFRM],
+				    "hash field config is not symmetric");
+		goto out_free;
 	}
 
 	ret = rss_set_prep_flow_hash(info, &data, input_xfrm, flow_req);
