@@ -79,12 +79,10 @@ void ethtool_rss_notify(struct net_device *dev, u32 type, u32 rss_context)
 
 /* RSS_SET */
 
-/* RXH_* bits this kernel defines; IPv6 flow label (upstream's bit 9)
- * is not among them.
- */
+/* RXH_* bits this kernel defines */
 #define RSS_FLOW_FIELDS (RXH_L2DA | RXH_VLAN | RXH_L3_PROTO | RXH_IP_SRC | \
 			 RXH_IP_DST | RXH_L4_B_0_1 | RXH_L4_B_2_3 |	 \
-			 RXH_GTP_TEID | RXH_DISCARD)
+			 RXH_GTP_TEID | RXH_IP6_FL | RXH_DISCARD)
 
 static const struct nla_policy rss_flow_hash_policy[] = {
 	[ETHTOOL_A_FLOW_ETHER ... ETHTOOL_A_FLOW_MAX] =

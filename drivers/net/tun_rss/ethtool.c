@@ -252,9 +252,9 @@ EXPORT_SYMBOL_GPL(tun_rss_get_rxfh_fields);
  * @fields: flow type, context and RXH_* fields
  * @extack: error reporting
  *
- * tun hashes TCP and UDP over addresses and ports (``sdfn``), addresses
- * only (``sd``) or not at all; other flow types over addresses or not at
- * all (SPEC §4).  Anything else is refused.
+ * tun hashes any subset of the fields a frame of the flow type carries
+ * (tun_rss_fields_valid(), tun_rss_ctx_hash()), none meaning no hash
+ * (SPEC §4).  Anything else is refused.
  *
  * Return: 0, or a negative errno with nothing changed.
  */
@@ -272,7 +272,7 @@ int tun_rss_set_rxfh_fields(struct tun_rss *rss, struct net_device *dev,
 	}
 	if (tun_rss_fields_valid(ft, fields->data)) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "unsupported hash fields: use sdfn, sd or none for tcp/udp, sd or none otherwise");
+				   "unsupported hash fields: a frame of this flow type does not carry them");
 		return -EINVAL;
 	}
 	if (fields->rss_context) {

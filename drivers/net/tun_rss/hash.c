@@ -5,16 +5,22 @@
  * What is hashed and which hash type is reported follow the virtio spec
  * ("Hash calculation for incoming packets"), with the virtio hash types
  * selected per ethtool flow type by the context's fields (SPEC §4, §5).
+ * Any other set of the fields a flow type carries is hashed as well, in
+ * the same order, and reported as no virtio hash type (tun_rss_ctx_hash()).
  */
 
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/in.h>
 #include <linux/string.h>
+#include <asm/byteorder.h>
 
 #include "tun_rss_core.h"
 
 #define TUN_RSS_FIELDS_L4	(RXH_L4_B_0_1 | RXH_L4_B_2_3)
+/* Fields every IP flow type carries */
+#define TUN_RSS_FIELDS_IP	(RXH_L2DA | RXH_VLAN | RXH_L3_PROTO | \
+				 TUN_RSS_FIELDS_SD)
 
 /* Only TCP and UDP have a virtio hash type that covers the ports. */
 static bool tun_rss_ft_has_ports(enum tun_rss_ft ft)
@@ -70,14 +76,34 @@ int tun_rss_flow_type_to_ft(u32 flow_type)
 }
 EXPORT_SYMBOL_GPL(tun_rss_flow_type_to_ft);
 
+/* The RXH_* fields a frame of flow type @ft carries */
+static u32 tun_rss_ft_fields(enum tun_rss_ft ft)
+{
+	switch (ft) {
+	case TUN_RSS_FT_IP4:
+		return TUN_RSS_FIELDS_IP;
+	case TUN_RSS_FT_IP6:
+		return TUN_RSS_FIELDS_IP | RXH_IP6_FL;
+	case TUN_RSS_FT_TCP6:
+	case TUN_RSS_FT_UDP6:
+	case TUN_RSS_FT_SCTP6:
+	case TUN_RSS_FT_AH_ESP6:
+		return TUN_RSS_FIELDS_IP | TUN_RSS_FIELDS_L4 | RXH_IP6_FL;
+	default:
+		return TUN_RSS_FIELDS_IP | TUN_RSS_FIELDS_L4;
+	}
+}
+
 /**
  * tun_rss_fields_valid() - check hash fields for a flow type
  * @ft: the flow type
  * @fields: RXH_* bits
  *
- * Every flow type accepts no fields (no hash) or %TUN_RSS_FIELDS_SD; TCP
- * and UDP also accept %TUN_RSS_FIELDS_SDFN.  Anything else has no virtio
- * hash type to report.
+ * A flow type accepts any subset of the fields its frames carry: the
+ * destination MAC, the VLAN ID, the L3 protocol, the IP source and
+ * destination, the IPv6 flow label for IPv6, and the L4 bytes 0-1 and 2-3
+ * (ports; the SPI for AH and ESP) for the flow types with an L4 header.
+ * Not %RXH_GTP_TEID nor %RXH_DISCARD.
  *
  * Return: 0 if @fields can be set for @ft, else -EINVAL.
  */
@@ -85,11 +111,9 @@ int tun_rss_fields_valid(enum tun_rss_ft ft, u64 fields)
 {
 	if ((unsigned int)ft >= TUN_RSS_FT_NUM)
 		return -EINVAL;
-	if (!fields || fields == TUN_RSS_FIELDS_SD)
-		return 0;
-	if (fields == TUN_RSS_FIELDS_SDFN && tun_rss_ft_has_ports(ft))
-		return 0;
-	return -EINVAL;
+	if (fields & ~(u64)tun_rss_ft_fields(ft))
+		return -EINVAL;
+	return 0;
 }
 EXPORT_SYMBOL_GPL(tun_rss_fields_valid);
 
@@ -178,17 +202,61 @@ static void tun_rss_sym_xor(u8 *src, u8 *dst, unsigned int len)
 	}
 }
 
+/* The virtio hash type of a hashed field set, NONE when it has none */
+static u16 tun_rss_report_type(const struct tun_rss_flow *fl, u32 fields)
+{
+	bool v6 = fl->l3 == 6;
+
+	if (fields == TUN_RSS_FIELDS_SD)
+		return v6 ? VIRTIO_NET_HASH_REPORT_IPv6 :
+			    VIRTIO_NET_HASH_REPORT_IPv4;
+	if (fields != TUN_RSS_FIELDS_SDFN)
+		return VIRTIO_NET_HASH_REPORT_NONE;
+	if (fl->l4proto == IPPROTO_TCP)
+		return v6 ? VIRTIO_NET_HASH_REPORT_TCPv6 :
+			    VIRTIO_NET_HASH_REPORT_TCPv4;
+	if (fl->l4proto == IPPROTO_UDP)
+		return v6 ? VIRTIO_NET_HASH_REPORT_UDPv6 :
+			    VIRTIO_NET_HASH_REPORT_UDPv4;
+	return VIRTIO_NET_HASH_REPORT_NONE;
+}
+
+/* Append @len bytes of field @bit to the input when @fields has it */
+static unsigned int tun_rss_put(u8 *in, unsigned int n, u32 fields, u32 bit,
+				const void *val, unsigned int len)
+{
+	if (!(fields & bit))
+		return n;
+	memcpy(in + n, val, len);
+	return n + len;
+}
+
 /**
  * tun_rss_ctx_hash() - hash a parsed frame with a context
  * @ctx: the context
  * @fl: the parsed frame
  * @report: set to the VIRTIO_NET_HASH_REPORT_* type of the hash
  *
- * The input is the source and destination addresses, followed by the
- * source and destination ports when the flow type's fields include them
- * and the frame has them (a TCP header truncated before its ports hashes
- * as IP); all in network byte order, as virtio specifies.  The _EX hash
- * types are never reported.
+ * The input is the concatenation, in this order and in network byte
+ * order, of the fields of the frame's flow type the context selects:
+ * source address, destination address (4 or 16 bytes each), L4 bytes 0-1
+ * and L4 bytes 2-3 (the ports; for AH and ESP the SPI), destination MAC
+ * (6 bytes; zero on a tun device), VLAN ID of the outermost tag (2 bytes,
+ * the 12-bit VID; zero when untagged), L3 protocol (1 byte, the IP
+ * protocol number after IPv6 extension headers) and, for IPv6, the flow
+ * label (3 bytes, 20 bits).  The first four are Microsoft's order, so the
+ * sets virtio names hash as virtio specifies.  The L4 bytes are left out
+ * of a frame that does not have them (a fragment hashes with the ip4/ip6
+ * fields; a TCP header truncated before its ports hashes without them).
+ * A symmetric transform XORs the addresses together and the ports
+ * together, when the set holds both of a pair.
+ *
+ * The hash type reported is the virtio type of the set hashed: IPv4/IPv6
+ * for source and destination addresses, TCPv4/6 or UDPv4/6 for those and
+ * both ports of a TCP or UDP frame.  Any other set is reported as
+ * %VIRTIO_NET_HASH_REPORT_NONE, with the hash still returned (and
+ * steering by it): a guest gets no hash type it could mistake for a
+ * virtio one.  The _EX hash types are never reported.
  *
  * Return: the hash, or 0 with %VIRTIO_NET_HASH_REPORT_NONE when the frame
  * is not IP or its flow type has no fields: such frames are steered by
@@ -197,47 +265,55 @@ static void tun_rss_sym_xor(u8 *src, u8 *dst, unsigned int len)
 u32 tun_rss_ctx_hash(const struct tun_rss_ctx *ctx,
 		     const struct tun_rss_flow *fl, u16 *report)
 {
-	unsigned int alen, plen = 0;
 	u8 in[TUN_RSS_MAX_INPUT];
+	unsigned int alen, n;
 	enum tun_rss_ft ft;
-	bool v6;
+	__be16 l4[2], vid;
+	u32 fields;
 
 	*report = VIRTIO_NET_HASH_REPORT_NONE;
 	if (!(fl->flags & TUN_RSS_F_IP))
 		return 0;
 
 	ft = tun_rss_flow_ft(fl);
-	if ((ctx->fields[ft] & TUN_RSS_FIELDS_SD) != TUN_RSS_FIELDS_SD)
+	fields = ctx->fields[ft];
+	if (!fields)
 		return 0;
+	if (!(fl->flags & TUN_RSS_F_L4))
+		fields &= ~TUN_RSS_FIELDS_L4;
 
-	v6 = fl->l3 == 6;
-	alen = v6 ? sizeof(fl->saddr) : sizeof(fl->saddr[0]);
-	memcpy(in, fl->saddr, alen);
-	memcpy(in + alen, fl->daddr, alen);
-
-	if ((ctx->fields[ft] & TUN_RSS_FIELDS_L4) == TUN_RSS_FIELDS_L4 &&
-	    tun_rss_ft_has_ports(ft) && (fl->flags & TUN_RSS_F_L4)) {
-		plen = sizeof(fl->sport);
-		memcpy(in + 2 * alen, &fl->sport, plen);
-		memcpy(in + 2 * alen + plen, &fl->dport, plen);
+	alen = fl->l3 == 6 ? sizeof(fl->saddr) : sizeof(fl->saddr[0]);
+	n = tun_rss_put(in, 0, fields, RXH_IP_SRC, fl->saddr, alen);
+	n = tun_rss_put(in, n, fields, RXH_IP_DST, fl->daddr, alen);
+	if (ft == TUN_RSS_FT_AH_ESP4 || ft == TUN_RSS_FT_AH_ESP6) {
+		l4[0] = ((const __be16 *)&fl->l4_4bytes)[0];
+		l4[1] = ((const __be16 *)&fl->l4_4bytes)[1];
+	} else {
+		l4[0] = fl->sport;
+		l4[1] = fl->dport;
 	}
+	n = tun_rss_put(in, n, fields, RXH_L4_B_0_1, &l4[0], sizeof(l4[0]));
+	n = tun_rss_put(in, n, fields, RXH_L4_B_2_3, &l4[1], sizeof(l4[1]));
 
 	if (ctx->input_xfrm & RXH_XFRM_SYM_XOR) {
-		tun_rss_sym_xor(in, in + alen, alen);
-		tun_rss_sym_xor(in + 2 * alen, in + 2 * alen + plen, plen);
+		/* The core allows it with both or neither of each pair */
+		if ((fields & TUN_RSS_FIELDS_SD) == TUN_RSS_FIELDS_SD)
+			tun_rss_sym_xor(in, in + alen, alen);
+		if ((fields & TUN_RSS_FIELDS_L4) == TUN_RSS_FIELDS_L4)
+			tun_rss_sym_xor(in + n - 4, in + n - 2, 2);
 	}
 
-	if (!plen)
-		*report = v6 ? VIRTIO_NET_HASH_REPORT_IPv6 :
-			       VIRTIO_NET_HASH_REPORT_IPv4;
-	else if (fl->l4proto == IPPROTO_TCP)
-		*report = v6 ? VIRTIO_NET_HASH_REPORT_TCPv6 :
-			       VIRTIO_NET_HASH_REPORT_TCPv4;
-	else
-		*report = v6 ? VIRTIO_NET_HASH_REPORT_UDPv6 :
-			       VIRTIO_NET_HASH_REPORT_UDPv4;
+	vid = (fl->flags & TUN_RSS_F_VLAN) ? fl->vlan_tci & htons(0x0fff) :
+						  0;
+	n = tun_rss_put(in, n, fields, RXH_L2DA, fl->h_dest,
+			sizeof(fl->h_dest));
+	n = tun_rss_put(in, n, fields, RXH_VLAN, &vid, sizeof(vid));
+	n = tun_rss_put(in, n, fields, RXH_L3_PROTO, &fl->l4proto, 1);
+	if (fl->l3 == 6)
+		n = tun_rss_put(in, n, fields, RXH_IP6_FL, fl->flow_lbl, 3);
 
-	return tun_rss_toeplitz(&ctx->hk, in, 2 * alen + 2 * plen);
+	*report = tun_rss_report_type(fl, fields);
+	return tun_rss_toeplitz(&ctx->hk, in, n);
 }
 EXPORT_SYMBOL_GPL(tun_rss_ctx_hash);
 

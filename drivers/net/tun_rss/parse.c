@@ -138,6 +138,9 @@ static void tun_rss_parse_ipv6(struct tun_rss_flow *fl, const u8 *data,
 	fl->flags |= TUN_RSS_F_IP;
 	fl->l3 = 6;
 	fl->tos = ip6h.priority << 4 | ip6h.flow_lbl[0] >> 4;
+	fl->flow_lbl[0] = ip6h.flow_lbl[0] & 0x0f;
+	fl->flow_lbl[1] = ip6h.flow_lbl[1];
+	fl->flow_lbl[2] = ip6h.flow_lbl[2];
 	memcpy(fl->saddr, &ip6h.saddr, sizeof(fl->saddr));
 	memcpy(fl->daddr, &ip6h.daddr, sizeof(fl->daddr));
 

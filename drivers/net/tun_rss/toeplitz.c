@@ -8,17 +8,23 @@
  * a whole input byte depends only on its position and value: the key is
  * expanded once per update into a table of them (SPEC §4), and a hash is
  * one lookup per input byte.
+ *
+ * The Microsoft definition stops at 36 input bytes, as far as a 40-byte
+ * key reaches; tun's longer inputs (hash.c) take key bit k from key bit
+ * k mod 320: the key is repeated.  Inputs of 36 bytes or less hash as
+ * Microsoft defines.
  */
 
-#include <linux/build_bug.h>
 #include <linux/export.h>
 #include <linux/minmax.h>
-#include <linux/unaligned.h>
 
 #include "tun_rss_core.h"
 
-/* The last input bit needs key bits up to 8 * TUN_RSS_MAX_INPUT + 30. */
-static_assert(sizeof(u32) + TUN_RSS_MAX_INPUT <= TUN_RSS_KEY_SIZE);
+/* Key byte @i of the repeated key */
+static u8 tun_rss_key_byte(const u8 *key, unsigned int i)
+{
+	return key[i % TUN_RSS_KEY_SIZE];
+}
 
 /**
  * tun_rss_hkey_expand() - expand a Toeplitz key into lookup tables
@@ -35,9 +41,11 @@ void tun_rss_hkey_expand(struct tun_rss_hkey *hk, const u8 *key)
 
 	for (i = 0; i < TUN_RSS_MAX_INPUT; i++) {
 		/* Key bits 8i .. 8i+39 cover the windows of byte i's 8 bits. */
-		u64 kbits = (u64)get_unaligned_be32(key + i) << 8 | key[i + 4];
 		u32 *row = hk->tbl[i];
+		u64 kbits = 0;
 
+		for (b = 0; b < 5; b++)
+			kbits = kbits << 8 | tun_rss_key_byte(key, i + b);
 		row[0] = 0;
 		for (bit = 0; bit < 8; bit++) {
 			/* Value BIT(bit) is input bit 8i + 7 - bit. */

@@ -20,8 +20,12 @@
 #define TUN_RSS_KEY_SIZE	40
 /* Indirection table entries per context: virtio's minimum device table. */
 #define TUN_RSS_INDIR_SIZE	128
-/* Longest hash input: IPv6 source and destination plus both ports. */
-#define TUN_RSS_MAX_INPUT	36
+/*
+ * Longest hash input: IPv6 source and destination, both ports, then the
+ * destination MAC, VLAN ID, protocol and IPv6 flow label (hash.c).  Past
+ * 36 bytes the 40-byte key is used cyclically (toeplitz.c).
+ */
+#define TUN_RSS_MAX_INPUT	48
 /* Context 0 plus at least 63 extra contexts (SPEC §4). */
 #define TUN_RSS_MAX_CONTEXTS	64
 /*
@@ -30,7 +34,11 @@
  */
 #define TUN_RSS_PARSE_MAX	256
 
-/* Hash-field sets tun accepts, per ethtool flow type (SPEC §4). */
+#ifndef RXH_IP6_FL
+#define RXH_IP6_FL		0x200	/* int, as the uapi RXH_* */
+#endif
+
+/* The hash-field sets virtio has a hash type for (SPEC §4, §5). */
 #define TUN_RSS_FIELDS_SD	(RXH_IP_SRC | RXH_IP_DST)
 #define TUN_RSS_FIELDS_SDFN	(TUN_RSS_FIELDS_SD | RXH_L4_B_0_1 | RXH_L4_B_2_3)
 
@@ -82,6 +90,7 @@ enum tun_rss_ft {
  * @h_source: source MAC (tap frames only, else zero)
  * @saddr: source address; IPv4 in saddr[0]
  * @daddr: destination address; IPv4 in daddr[0]
+ * @flow_lbl: IPv6 flow label (20 bits, network order, top nibble zero)
  * @sport: L4 source port (TCP, UDP, SCTP), when %TUN_RSS_F_L4; else zero
  * @dport: L4 destination port, when %TUN_RSS_F_L4; else zero
  * @l4_4bytes: first four bytes of the L4 header, or the SPI for AH and ESP,
@@ -103,6 +112,7 @@ struct tun_rss_flow {
 	u8 h_source[6];
 	__be32 saddr[4];
 	__be32 daddr[4];
+	u8 flow_lbl[3];
 	__be16 sport;
 	__be16 dport;
 	__be32 l4_4bytes;
@@ -113,7 +123,8 @@ struct tun_rss_flow {
  * @tbl: tbl[i][b] is the hash contribution of input byte i having value b
  *
  * Built once per key update; a hash is then one lookup and one XOR per
- * input byte (12 for IPv4/TCP, 36 for IPv6/TCP), no per-bit loop.
+ * input byte (12 for IPv4/TCP, 36 for IPv6/TCP, at most 48), no per-bit
+ * loop.
  */
 struct tun_rss_hkey {
 	u32 tbl[TUN_RSS_MAX_INPUT][256];

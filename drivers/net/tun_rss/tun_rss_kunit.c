@@ -42,7 +42,10 @@
 /* Largest frame the builder makes, with room for tests to grow one. */
 #define TUN_RSS_TFRAME_MAX	(TUN_RSS_PARSE_MAX + 64)
 
-/* Toeplitz by its definition: one input bit and one key bit at a time. */
+/*
+ * Toeplitz by its definition: one input bit and one key bit at a time;
+ * past the key's end (inputs over 36 bytes), the key again from its start.
+ */
 static u32 tun_rss_ref_toeplitz(const u8 *key, const u8 *in, unsigned int len)
 {
 	unsigned int k, t;
@@ -52,7 +55,8 @@ static u32 tun_rss_ref_toeplitz(const u8 *key, const u8 *in, unsigned int len)
 		if (!(in[k / 8] & (0x80 >> (k % 8))))
 			continue;
 		for (t = 0; t < 32; t++)
-			if (key[(k + t) / 8] & (0x80 >> ((k + t) % 8)))
+			if (key[(k + t) / 8 % TUN_RSS_KEY_SIZE] &
+			    (0x80 >> ((k + t) % 8)))
 				hash ^= 0x80000000U >> t;
 	}
 	return hash;
@@ -1200,9 +1204,6 @@ static const struct tun_rss_thcase tun_rss_thcases[] = {
 	  0, ESP_V4_FLOW, 0, VIRTIO_NET_HASH_REPORT_NONE },
 	{ "sctp4, sctp4 none", { .l4proto = IPPROTO_SCTP, .t = TUN_RSS_T4 },
 	  0, SCTP_V4_FLOW, 0, VIRTIO_NET_HASH_REPORT_NONE },
-	/* Not a valid setting; still never a hash type virtio lacks */
-	{ "sctp4, sctp4 sdfn", { .l4proto = IPPROTO_SCTP, .t = TUN_RSS_T4 },
-	  0, SCTP_V4_FLOW, TUN_RSS_FIELDS_SDFN, VIRTIO_NET_HASH_REPORT_IPv4 },
 	{ "tcp6", TUN_RSS_TCP6, 0, 0, 0, VIRTIO_NET_HASH_REPORT_TCPv6 },
 	{ "udp6", { .l2 = true, .l4proto = IPPROTO_UDP, .t = TUN_RSS_T6 },
 	  0, 0, 0, VIRTIO_NET_HASH_REPORT_UDPv6 },
@@ -1274,6 +1275,178 @@ static void tun_rss_hash_types(struct kunit *test)
 		}
 		KUNIT_EXPECT_EQ_MSG(test, report, c->report, "%s", c->name);
 		KUNIT_EXPECT_EQ_MSG(test, hash, want, "%s", c->name);
+	}
+}
+
+/*
+ * The hash input of a field set as tuntap.rst defines it, built here from
+ * the frame's values: addresses, L4 bytes 0-1 and 2-3, destination MAC,
+ * VLAN ID, protocol, flow label.
+ */
+static unsigned int tun_rss_ref_set_input(u8 *in, u32 fields, u8 l3,
+					  const u8 *src, const u8 *dst,
+					  const u8 *l4, const u8 *mac, u16 vid,
+					  u8 proto, u32 flow_lbl)
+{
+	unsigned int alen = l3 == 6 ? 16 : 4, n = 0;
+
+	if (fields & RXH_IP_SRC) {
+		memcpy(in + n, src, alen);
+		n += alen;
+	}
+	if (fields & RXH_IP_DST) {
+		memcpy(in + n, dst, alen);
+		n += alen;
+	}
+	if (fields & RXH_L4_B_0_1) {
+		in[n++] = l4[0];
+		in[n++] = l4[1];
+	}
+	if (fields & RXH_L4_B_2_3) {
+		in[n++] = l4[2];
+		in[n++] = l4[3];
+	}
+	if (fields & RXH_L2DA) {
+		memcpy(in + n, mac, ETH_ALEN);
+		n += ETH_ALEN;
+	}
+	if (fields & RXH_VLAN) {
+		in[n++] = vid >> 8;
+		in[n++] = vid;
+	}
+	if (fields & RXH_L3_PROTO)
+		in[n++] = proto;
+	if (fields & RXH_IP6_FL) {
+		in[n++] = flow_lbl >> 16;
+		in[n++] = flow_lbl >> 8;
+		in[n++] = flow_lbl;
+	}
+	return n;
+}
+
+/*
+ * Any subset of the fields a flow type carries hashes those bytes, and
+ * reports a virtio type only for sd and for sdfn of TCP and UDP: every
+ * subset of every flow type against the reference above.
+ */
+static void tun_rss_hash_subsets(struct kunit *test)
+{
+	static const struct {
+		u8 l3, proto;
+		u32 flow_type;
+	} ft[] = {
+		{ 4, IPPROTO_TCP, TCP_V4_FLOW }, { 4, IPPROTO_UDP, UDP_V4_FLOW },
+		{ 4, IPPROTO_SCTP, SCTP_V4_FLOW }, { 4, IPPROTO_ESP, ESP_V4_FLOW },
+		{ 4, IPPROTO_ICMP, IPV4_FLOW }, { 6, IPPROTO_TCP, TCP_V6_FLOW },
+		{ 6, IPPROTO_UDP, UDP_V6_FLOW }, { 6, IPPROTO_SCTP, SCTP_V6_FLOW },
+		{ 6, IPPROTO_AH, AH_V6_FLOW }, { 6, IPPROTO_ICMPV6, IPV6_FLOW },
+	};
+	static const u8 l4[4] = { 0x2a, 0x06, 0x01, 0xbb };
+	static const u8 mac[ETH_ALEN] = { 0x02, 0x5e, 0x10, 0x00, 0x00, 0x7f };
+	static const u32 bits[] = {
+		RXH_IP_SRC, RXH_IP_DST, RXH_L4_B_0_1, RXH_L4_B_2_3, RXH_L2DA,
+		RXH_VLAN, RXH_L3_PROTO, RXH_IP6_FL,
+	};
+	const struct tun_rss_ttuple t4 = TUN_RSS_T4, t6 = TUN_RSS_T6;
+	u8 in[TUN_RSS_MAX_INPUT + 8];
+	unsigned int i, m, b, n, fails = 0;
+	struct tun_rss_flow fl;
+	struct tun_rss_ctx *ctx;
+	u16 report, want_report;
+	u32 fields, hash, want;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+
+	for (i = 0; i < ARRAY_SIZE(ft); i++) {
+		const struct tun_rss_ttuple *t = ft[i].l3 == 6 ? &t6 : &t4;
+		int f = tun_rss_flow_type_to_ft(ft[i].flow_type);
+		bool ports = ft[i].proto != IPPROTO_ICMP &&
+			     ft[i].proto != IPPROTO_ICMPV6;
+
+		KUNIT_ASSERT_TRUE(test, f >= 0);
+		memset(&fl, 0, sizeof(fl));
+		fl.flags = TUN_RSS_F_IP | TUN_RSS_F_VLAN |
+			   (ports ? TUN_RSS_F_L4 : 0);
+		fl.l3 = ft[i].l3;
+		fl.l4proto = ft[i].proto;
+		fl.vlan_tci = htons(0xe123);	/* PCP 7, VID 0x123 */
+		memcpy(fl.h_dest, mac, ETH_ALEN);
+		memcpy(fl.saddr, t->src, ft[i].l3 == 6 ? 16 : 4);
+		memcpy(fl.daddr, t->dst, ft[i].l3 == 6 ? 16 : 4);
+		memcpy(&fl.sport, l4, 2);
+		memcpy(&fl.dport, l4 + 2, 2);
+		memcpy(&fl.l4_4bytes, l4, 4);
+		fl.flow_lbl[0] = 0x0a;
+		fl.flow_lbl[1] = 0xbc;
+		fl.flow_lbl[2] = 0xde;
+
+		for (m = 0; m < BIT(ARRAY_SIZE(bits)); m++) {
+			if (fails >= TUN_RSS_TEST_MAX_FAILS)
+				break;
+			fields = 0;
+			for (b = 0; b < ARRAY_SIZE(bits); b++)
+				if (m & BIT(b))
+					fields |= bits[b];
+			if (tun_rss_fields_valid(f, fields))
+				continue;
+
+			tun_rss_ctx_init(ctx, tun_rss_ms_key, 4);
+			ctx->fields[f] = fields;
+			hash = tun_rss_ctx_hash(ctx, &fl, &report);
+
+			n = tun_rss_ref_set_input(in, fields, ft[i].l3, t->src,
+						  t->dst, l4, mac, 0x123,
+						  ft[i].proto, 0xabcde);
+			want = fields ? tun_rss_ref_toeplitz(tun_rss_ms_key,
+							     in, n) : 0;
+			want_report = VIRTIO_NET_HASH_REPORT_NONE;
+			if (fields == TUN_RSS_FIELDS_SD)
+				want_report = ft[i].l3 == 6 ?
+					      VIRTIO_NET_HASH_REPORT_IPv6 :
+					      VIRTIO_NET_HASH_REPORT_IPv4;
+			else if (fields == TUN_RSS_FIELDS_SDFN &&
+				 ft[i].proto == IPPROTO_TCP)
+				want_report = ft[i].l3 == 6 ?
+					      VIRTIO_NET_HASH_REPORT_TCPv6 :
+					      VIRTIO_NET_HASH_REPORT_TCPv4;
+			else if (fields == TUN_RSS_FIELDS_SDFN &&
+				 ft[i].proto == IPPROTO_UDP)
+				want_report = ft[i].l3 == 6 ?
+					      VIRTIO_NET_HASH_REPORT_UDPv6 :
+					      VIRTIO_NET_HASH_REPORT_UDPv4;
+
+			if (hash != want || report != want_report)
+				fails++;
+			KUNIT_EXPECT_EQ_MSG(test, hash, want,
+					    "flow type %#x fields %#x",
+					    ft[i].flow_type, fields);
+			KUNIT_EXPECT_EQ_MSG(test, report, want_report,
+					    "flow type %#x fields %#x",
+					    ft[i].flow_type, fields);
+		}
+	}
+
+	/* The sets virtio names are Microsoft's: its published vectors */
+	for (i = 0; i < ARRAY_SIZE(tun_rss_ms_vectors); i++) {
+		const struct tun_rss_vector *v = &tun_rss_ms_vectors[i];
+		bool v6 = v->l3 == 6;
+
+		memset(&fl, 0, sizeof(fl));
+		fl.flags = TUN_RSS_F_IP | TUN_RSS_F_L4;
+		fl.l3 = v->l3;
+		fl.l4proto = IPPROTO_SCTP;
+		memcpy(fl.saddr, v->src, v6 ? 16 : 4);
+		memcpy(fl.daddr, v->dst, v6 ? 16 : 4);
+		fl.sport = htons(v->sport);
+		fl.dport = htons(v->dport);
+		tun_rss_ctx_init(ctx, tun_rss_ms_key, 4);
+		/* sdfn of SCTP: Microsoft's 4-tuple hash, no virtio type */
+		ctx->fields[v6 ? TUN_RSS_FT_SCTP6 : TUN_RSS_FT_SCTP4] =
+			TUN_RSS_FIELDS_SDFN;
+		KUNIT_EXPECT_EQ_MSG(test, tun_rss_ctx_hash(ctx, &fl, &report),
+				    v->hash_l4, "vector %u", i);
+		KUNIT_EXPECT_EQ(test, report, VIRTIO_NET_HASH_REPORT_NONE);
 	}
 }
 
@@ -1410,20 +1583,22 @@ static void tun_rss_hash_fields(struct kunit *test)
 		{ TCP_V4_FLOW | 0x100, -EINVAL },
 	};
 	static const u64 bad[] = {
-		RXH_IP_SRC, RXH_IP_DST, RXH_L4_B_0_1, RXH_L4_B_2_3,
-		TUN_RSS_FIELDS_SD | RXH_L4_B_0_1,
-		TUN_RSS_FIELDS_SD | RXH_L4_B_2_3,
-		TUN_RSS_FIELDS_SD | RXH_L3_PROTO,
-		TUN_RSS_FIELDS_SD | RXH_VLAN,
-		TUN_RSS_FIELDS_SD | RXH_L2DA,
 		TUN_RSS_FIELDS_SDFN | RXH_GTP_TEID,
 		TUN_RSS_FIELDS_SDFN | RXH_DISCARD,
+		RXH_GTP_TEID,
 		RXH_DISCARD,
+		TUN_RSS_FIELDS_SD | BIT_ULL(10),
 		TUN_RSS_FIELDS_SD | BIT_ULL(32),
+	};
+	/* Every field a frame of the flow type carries, one at a time */
+	static const u64 one[] = {
+		RXH_L2DA, RXH_VLAN, RXH_L3_PROTO, RXH_IP_SRC, RXH_IP_DST,
+		RXH_L4_B_0_1, RXH_L4_B_2_3, RXH_IP6_FL,
 	};
 	struct tun_rss_ctx *ctx;
 	unsigned int i, j;
-	bool ports;
+	u64 all, fields;
+	bool ports, v6;
 
 	for (i = 0; i < ARRAY_SIZE(map); i++)
 		KUNIT_EXPECT_EQ_MSG(test, tun_rss_flow_type_to_ft(map[i].flow_type),
@@ -1431,18 +1606,45 @@ static void tun_rss_hash_fields(struct kunit *test)
 				    map[i].flow_type);
 
 	for (i = 0; i < TUN_RSS_FT_NUM; i++) {
-		ports = i == TUN_RSS_FT_TCP4 || i == TUN_RSS_FT_UDP4 ||
-			i == TUN_RSS_FT_TCP6 || i == TUN_RSS_FT_UDP6;
 		KUNIT_EXPECT_EQ(test, tun_rss_fields_valid(i, 0), 0);
 		KUNIT_EXPECT_EQ(test, tun_rss_fields_valid(i, TUN_RSS_FIELDS_SD),
 				0);
+		/* Ports (or the SPI) for all but the ip4 and ip6 types */
 		KUNIT_EXPECT_EQ_MSG(test,
 				    tun_rss_fields_valid(i, TUN_RSS_FIELDS_SDFN),
-				    ports ? 0 : -EINVAL, "ft %u", i);
+				    i == TUN_RSS_FT_IP4 || i == TUN_RSS_FT_IP6 ?
+				    -EINVAL : 0, "ft %u", i);
 		for (j = 0; j < ARRAY_SIZE(bad); j++)
 			KUNIT_EXPECT_EQ_MSG(test, tun_rss_fields_valid(i, bad[j]),
 					    -EINVAL, "ft %u fields %#llx", i,
 					    (unsigned long long)bad[j]);
+		v6 = i >= TUN_RSS_FT_TCP6;
+		all = 0;
+		for (j = 0; j < ARRAY_SIZE(one); j++) {
+			bool carried = true;
+
+			if (one[j] == RXH_IP6_FL)
+				carried = v6;
+			if (one[j] & (RXH_L4_B_0_1 | RXH_L4_B_2_3))
+				carried = i != TUN_RSS_FT_IP4 &&
+					  i != TUN_RSS_FT_IP6;
+			KUNIT_EXPECT_EQ_MSG(test, tun_rss_fields_valid(i, one[j]),
+					    carried ? 0 : -EINVAL,
+					    "ft %u field %#llx", i,
+					    (unsigned long long)one[j]);
+			if (carried)
+				all |= one[j];
+		}
+		/* Any subset of them: here all of them, and sd with each */
+		KUNIT_EXPECT_EQ_MSG(test, tun_rss_fields_valid(i, all), 0,
+				    "ft %u", i);
+		for (j = 0; j < ARRAY_SIZE(one); j++) {
+			if (!(one[j] & all))
+				continue;
+			fields = TUN_RSS_FIELDS_SD | one[j];
+			KUNIT_EXPECT_EQ(test, tun_rss_fields_valid(i, fields),
+					0);
+		}
 	}
 	KUNIT_EXPECT_EQ(test, tun_rss_fields_valid(TUN_RSS_FT_NUM, 0), -EINVAL);
 
@@ -1543,6 +1745,7 @@ static void tun_rss_hash_queue(struct kunit *test)
 static struct kunit_case tun_rss_hash_cases[] = {
 	KUNIT_CASE(tun_rss_hash_ms_frames),
 	KUNIT_CASE(tun_rss_hash_types),
+	KUNIT_CASE(tun_rss_hash_subsets),
 	KUNIT_CASE(tun_rss_hash_random),
 	KUNIT_CASE(tun_rss_hash_sym_xor),
 	KUNIT_CASE(tun_rss_hash_fields),

@@ -43,10 +43,16 @@ static bool fz_errno(int ret)
 
 /* ---- hash fields and flow types ------------------------------------------ */
 
-static bool fz_ft_has_ports(int ft)
+/* The fields a frame of flow type @ft carries (tuntap.rst) */
+static u64 fz_ft_fields(int ft)
 {
-	return ft == TUN_RSS_FT_TCP4 || ft == TUN_RSS_FT_UDP4 ||
-	       ft == TUN_RSS_FT_TCP6 || ft == TUN_RSS_FT_UDP6;
+	u64 f = RXH_L2DA | RXH_VLAN | RXH_L3_PROTO | TUN_RSS_FIELDS_SD;
+
+	if (ft != TUN_RSS_FT_IP4 && ft != TUN_RSS_FT_IP6)
+		f |= RXH_L4_B_0_1 | RXH_L4_B_2_3;
+	if (ft >= TUN_RSS_FT_TCP6)
+		f |= RXH_IP6_FL;
+	return f;
 }
 
 static void fz_op_fields(struct fz_in *in)
@@ -56,10 +62,8 @@ static void fz_op_fields(struct fz_in *in)
 	u64 fields = sel & 0x80 ? fz_u64(in) : (u64)(sel & 0x7f) << 1;
 	bool want;
 
-	/* SPEC §4: none or sd everywhere, sdfn for TCP and UDP only */
-	want = ft >= 0 && ft < TUN_RSS_FT_NUM &&
-	       (!fields || fields == TUN_RSS_FIELDS_SD ||
-		(fields == TUN_RSS_FIELDS_SDFN && fz_ft_has_ports(ft)));
+	/* Any subset of the fields the flow type's frames carry */
+	want = ft >= 0 && ft < TUN_RSS_FT_NUM && !(fields & ~fz_ft_fields(ft));
 	ret = tun_rss_fields_valid(ft, fields);
 	FZ_CHECK(!ret || fz_errno(ret), "fields_valid returned %d", ret);
 	FZ_CHECK(!ret == want, "flow type %d, fields %#llx: %d", ft,

@@ -54,9 +54,12 @@ u32 fz_toeplitz_ref(const u8 *key, const u8 *in, unsigned int len)
 
 		if (!(in[k / 8] & (0x80 >> (k % 8))))
 			continue;
-		/* Key bits k .. k + 31: inside key bytes k / 8 .. k / 8 + 4 */
+		/*
+		 * Key bits k .. k + 31: inside key bytes k / 8 .. k / 8 + 4,
+		 * the key repeated past its end (inputs over 36 bytes)
+		 */
 		for (j = 0; j < 5; j++)
-			bits = bits << 8 | key[k / 8 + j];
+			bits = bits << 8 | key[(k / 8 + j) % TUN_RSS_KEY_SIZE];
 		hash ^= (u32)(bits >> (8 - k % 8));
 	}
 	return hash;

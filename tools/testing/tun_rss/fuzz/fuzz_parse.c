@@ -159,6 +159,9 @@ static void fz_ref_ipv6(struct tun_rss_flow *fl, const struct fz_frame *f,
 	fl->flags |= TUN_RSS_F_IP;
 	fl->l3 = 6;
 	fl->tos = (u8)(f->d[off] << 4 | f->d[off + 1] >> 4);
+	fl->flow_lbl[0] = f->d[off + 1] & 0x0f;
+	fl->flow_lbl[1] = f->d[off + 2];
+	fl->flow_lbl[2] = f->d[off + 3];
 	memcpy(fl->saddr, f->d + off + 8, 16);
 	memcpy(fl->daddr, f->d + off + 24, 16);
 	plen = fz_be16_at(f, off + 4);
@@ -343,16 +346,20 @@ static enum tun_rss_ft fz_flow_ft(const struct tun_rss_flow *fl)
 }
 
 /*
- * The virtio hash: addresses, then ports for TCP and UDP when the fields
- * say so and the frame has them; the report type says which.
+ * The hash of the fields the context selects for the frame's flow type
+ * (tuntap.rst): addresses, L4 bytes 0-1 and 2-3 (ports; the SPI for AH
+ * and ESP) when the frame has them, destination MAC, VLAN ID, protocol,
+ * IPv6 flow label.  A virtio report type for sd, and for sdfn of TCP and
+ * UDP; NONE with the hash for any other set.
  */
 static u32 fz_hash_ref(const struct tun_rss_ctx *ctx,
 		       const struct tun_rss_flow *fl, u16 *report)
 {
-	unsigned int alen, plen = 0, i;
-	u8 in[TUN_RSS_MAX_INPUT];
-	enum tun_rss_ft ft;
+	const u32 l4 = RXH_L4_B_0_1 | RXH_L4_B_2_3;
+	unsigned int alen, n = 0, i;
+	u8 in[TUN_RSS_MAX_INPUT], p[4];
 	bool v6 = fl->l3 == 6;
+	enum tun_rss_ft ft;
 	u32 fields;
 
 	*report = VIRTIO_NET_HASH_REPORT_NONE;
@@ -360,41 +367,74 @@ static u32 fz_hash_ref(const struct tun_rss_ctx *ctx,
 		return 0;
 	ft = fz_flow_ft(fl);
 	fields = ctx->fields[ft];
-	if ((fields & TUN_RSS_FIELDS_SD) != TUN_RSS_FIELDS_SD)
+	if (!fields)
 		return 0;
+	if (!(fl->flags & TUN_RSS_F_L4))
+		fields &= ~l4;
 
 	alen = v6 ? 16 : 4;
-	memcpy(in, fl->saddr, alen);
-	memcpy(in + alen, fl->daddr, alen);
-	if ((fields & TUN_RSS_FIELDS_SDFN) == TUN_RSS_FIELDS_SDFN &&
-	    (fl->flags & TUN_RSS_F_L4) &&
-	    (fl->l4proto == IPPROTO_TCP || fl->l4proto == IPPROTO_UDP)) {
-		plen = 2;
-		memcpy(in + 2 * alen, &fl->sport, 2);
-		memcpy(in + 2 * alen + 2, &fl->dport, 2);
+	if (fields & RXH_IP_SRC) {
+		memcpy(in + n, fl->saddr, alen);
+		n += alen;
 	}
-	/* Both halves become source XOR destination. */
+	if (fields & RXH_IP_DST) {
+		memcpy(in + n, fl->daddr, alen);
+		n += alen;
+	}
+	if (fl->l4proto == IPPROTO_AH || fl->l4proto == IPPROTO_ESP) {
+		memcpy(p, &fl->l4_4bytes, 4);
+	} else {
+		memcpy(p, &fl->sport, 2);
+		memcpy(p + 2, &fl->dport, 2);
+	}
+	if (fields & RXH_L4_B_0_1) {
+		memcpy(in + n, p, 2);
+		n += 2;
+	}
+	if (fields & RXH_L4_B_2_3) {
+		memcpy(in + n, p + 2, 2);
+		n += 2;
+	}
+	/* Both halves of a complete pair become source XOR destination. */
 	if (ctx->input_xfrm & RXH_XFRM_SYM_XOR) {
-		for (i = 0; i < alen; i++) {
-			in[i] ^= in[alen + i];
-			in[alen + i] = in[i];
-		}
-		for (i = 2 * alen; i < 2 * alen + plen; i++) {
-			in[i] ^= in[plen + i];
-			in[plen + i] = in[i];
-		}
+		if ((fields & TUN_RSS_FIELDS_SD) == TUN_RSS_FIELDS_SD)
+			for (i = 0; i < alen; i++) {
+				in[i] ^= in[alen + i];
+				in[alen + i] = in[i];
+			}
+		if ((fields & l4) == l4)
+			for (i = n - 4; i < n - 2; i++) {
+				in[i] ^= in[i + 2];
+				in[i + 2] = in[i];
+			}
+	}
+	if (fields & RXH_L2DA) {
+		memcpy(in + n, fl->h_dest, 6);
+		n += 6;
+	}
+	if (fields & RXH_VLAN) {
+		in[n++] = fl->flags & TUN_RSS_F_VLAN ?
+			  ((u8 *)&fl->vlan_tci)[0] & 0x0f : 0;
+		in[n++] = fl->flags & TUN_RSS_F_VLAN ?
+			  ((u8 *)&fl->vlan_tci)[1] : 0;
+	}
+	if (fields & RXH_L3_PROTO)
+		in[n++] = fl->l4proto;
+	if (v6 && (fields & RXH_IP6_FL)) {
+		memcpy(in + n, fl->flow_lbl, 3);
+		n += 3;
 	}
 
-	if (!plen)
+	if (fields == TUN_RSS_FIELDS_SD)
 		*report = v6 ? VIRTIO_NET_HASH_REPORT_IPv6 :
 			       VIRTIO_NET_HASH_REPORT_IPv4;
-	else if (fl->l4proto == IPPROTO_TCP)
+	else if (fields == TUN_RSS_FIELDS_SDFN && fl->l4proto == IPPROTO_TCP)
 		*report = v6 ? VIRTIO_NET_HASH_REPORT_TCPv6 :
 			       VIRTIO_NET_HASH_REPORT_TCPv4;
-	else
+	else if (fields == TUN_RSS_FIELDS_SDFN && fl->l4proto == IPPROTO_UDP)
 		*report = v6 ? VIRTIO_NET_HASH_REPORT_UDPv6 :
 			       VIRTIO_NET_HASH_REPORT_UDPv4;
-	return fz_toeplitz_ref(ctx->key, in, 2 * alen + 2 * plen);
+	return fz_toeplitz_ref(ctx->key, in, n);
 }
 
 /* Report type against the flow, independently of the reference */
@@ -406,7 +446,10 @@ static void fz_check_report(const struct tun_rss_flow *fl, u16 report,
 
 	switch (report) {
 	case VIRTIO_NET_HASH_REPORT_NONE:
-		FZ_CHECK(!hash, "hash %#x with report NONE", hash);
+		/* A set virtio has no type for reports NONE with its hash */
+		FZ_CHECK(!hash || (fl->flags & TUN_RSS_F_IP),
+			 "hash %#x with report NONE on a frame that is not IP",
+			 hash);
 		return;
 	case VIRTIO_NET_HASH_REPORT_IPv4:
 		FZ_CHECK(fl->l3 == 4, "report IPv4 on l3 %u", fl->l3);
@@ -467,6 +510,14 @@ static struct tun_rss_ctx fz_ctx;
 static bool fz_ctx_ready;
 static u8 fz_ctx_keysel;
 
+/* Fields a symmetric transform can take: whole pairs of sdfn */
+static bool fz_fields_sym(u32 f)
+{
+	return !(f & ~TUN_RSS_FIELDS_SDFN) &&
+	       !(f & RXH_IP_SRC) == !(f & RXH_IP_DST) &&
+	       !(f & RXH_L4_B_0_1) == !(f & RXH_L4_B_2_3);
+}
+
 static void fz_setup_ctx(const u8 *hdr, unsigned int nqueues)
 {
 	u32 sel = hdr[2] | hdr[3] << 8 | hdr[4] << 16;
@@ -503,7 +554,12 @@ static void fz_setup_ctx(const u8 *hdr, unsigned int nqueues)
 		case 0:
 			continue;
 		case 1:
-			fields = 0;
+			/* none, or any set of the fields the flow type carries */
+			fields = (u64)(hdr[6 + i % 2] >> (i / 2 % 4)) << 1 &
+				 (RXH_L2DA | RXH_VLAN | RXH_L3_PROTO |
+				  TUN_RSS_FIELDS_SDFN);
+			if (hdr[7] & 0x80)
+				fields |= RXH_IP6_FL;
 			break;
 		case 2:
 			fields = TUN_RSS_FIELDS_SD;
@@ -516,8 +572,13 @@ static void fz_setup_ctx(const u8 *hdr, unsigned int nqueues)
 			fz_ctx.fields[i] = fields;
 	}
 
-	if (hdr[0] & FZ_MODE_SYM_XOR)
+	/* As the ethtool core allows: with pairs of sdfn only */
+	if (hdr[0] & FZ_MODE_SYM_XOR) {
 		fz_ctx.input_xfrm = RXH_XFRM_SYM_XOR;
+		for (i = 0; i < TUN_RSS_FT_NUM; i++)
+			if (!fz_fields_sym(fz_ctx.fields[i]))
+				fz_ctx.input_xfrm = 0;
+	}
 	/* Queues detached since the table was set (SPEC §2) */
 	if (hdr[0] & FZ_MODE_WIDE_INDIR)
 		for (i = 0; i < TUN_RSS_INDIR_SIZE; i++)

@@ -303,10 +303,11 @@ TEST_F(badinput, unsupported_input_xfrm_is_refused)
 }
 
 /*
- * SPEC §4: tcp/udp take sdfn, sd or nothing; the other flow types sd or
- * nothing; flow types tun has no fields for are refused.
+ * Any subset of the fields a frame of the flow type carries is taken
+ * (tuntap.rst): these were refused when tun took only sdfn, sd or
+ * nothing.  Each is set, read back, and put back to the default.
  */
-TEST_F(badinput, unsupported_hash_fields_are_einval)
+TEST_F(badinput, any_carried_field_set_is_taken)
 {
 	static const struct {
 		__u32 flow_type;
@@ -319,10 +320,45 @@ TEST_F(badinput, unsupported_hash_fields_are_einval)
 		{ TCP_V6_FLOW, RXH_SDFN | RXH_L3_PROTO },
 		{ TCP_V4_FLOW, RXH_SDFN | RXH_VLAN },
 		{ UDP_V4_FLOW, RXH_SD | RXH_L2DA },
-		{ IPV4_FLOW, RXH_SDFN },
 		{ IPV6_FLOW, RXH_IP_SRC },
+		{ IPV6_FLOW, RXH_SD | (1 << 9) },	/* RXH_IP6_FL */
 		{ SCTP_V4_FLOW, RXH_SDFN },
 		{ AH_ESP_V6_FLOW, RXH_SD | RXH_L4_B_0_1 },
+	};
+	__u64 got, dflt;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_EQ(trss_rxfh_fields_get(&self->dev, 0, cases[i].flow_type,
+					       &dflt), 0);
+		EXPECT_EQ(trss_rxfh_fields_set(&self->dev, 0, cases[i].flow_type,
+					       cases[i].fields), 0)
+			TH_LOG("case %u", i);
+		ASSERT_EQ(trss_rxfh_fields_get(&self->dev, 0, cases[i].flow_type,
+					       &got), 0);
+		EXPECT_EQ(got, cases[i].fields) TH_LOG("case %u", i);
+		EXPECT_EQ(trss_rxfh_fields_set(&self->dev, 0, cases[i].flow_type,
+					       dflt), 0);
+	}
+}
+
+/*
+ * What a frame of the flow type does not carry (ports for ip4/ip6, the
+ * flow label for IPv4), the GTP TEID, discard, undefined bits and flow
+ * types tun has no fields for are refused.
+ */
+TEST_F(badinput, unsupported_hash_fields_are_einval)
+{
+	static const struct {
+		__u32 flow_type;
+		__u64 fields;
+	} cases[] = {
+		{ IPV4_FLOW, RXH_SDFN },
+		{ IPV6_FLOW, RXH_SD | RXH_L4_B_0_1 },
+		{ IPV4_FLOW, RXH_L4_B_2_3 },
+		{ TCP_V4_FLOW, RXH_SD | (1 << 9) },	/* RXH_IP6_FL */
+		{ UDP_V4_FLOW, RXH_SD | RXH_GTP_TEID },
+		{ TCP_V6_FLOW, RXH_SDFN | (1 << 10) },
 		{ TCP_V4_FLOW, RXH_SD | RXH_DISCARD },
 		{ ETHER_FLOW, RXH_SD },
 		{ IP_USER_FLOW, RXH_SD },
@@ -341,7 +377,7 @@ TEST_F(badinput, unsupported_hash_fields_are_einval)
 		check_unchanged(_metadata, self);
 	}
 	/* ethtool 6.1 prints the error but exits 0 for rx-flow-hash */
-	trss_ethtool(self->out, OUT_LEN, "-N trss0 rx-flow-hash tcp4 sdf");
+	trss_ethtool(self->out, OUT_LEN, "-N trss0 rx-flow-hash tcp4 sdr");
 	EXPECT_NE(strstr(self->out,
 			 "Cannot change RX network flow hashing options: Invalid argument"),
 		  NULL) TH_LOG("%s", self->out);

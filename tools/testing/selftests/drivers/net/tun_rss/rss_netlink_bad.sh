@@ -78,7 +78,7 @@ refused() {
 # refuses, in every order the core applies them in: hash fields, then
 # the key, table, function and transform in one driver call.
 t_refused_fields_fields() {
-	refused rss-set ",\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"],\"udp4\":[\"l2da\"]}" \
+	refused rss-set ",\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"],\"udp4\":[\"gtp-teid\"]}" \
 		22 "unsupported hash fields" .flow-hash.udp4
 }
 
@@ -108,7 +108,7 @@ t_refused_xfrm_fields() {
 }
 
 t_refused_all() {
-	refused rss-set ",\"hkey\":\"$(printf '%02x' $(seq 1 40))\",\"indir\":\"$(indir_hex 3 2 1 0)\",\"hfunc\":1,\"input-xfrm\":0,\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"],\"tcp6\":[],\"udp4\":[\"l2da\"]}" \
+	refused rss-set ",\"hkey\":\"$(printf '%02x' $(seq 1 40))\",\"indir\":\"$(indir_hex 3 2 1 0)\",\"hfunc\":1,\"input-xfrm\":0,\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"],\"tcp6\":[],\"udp4\":[\"gtp-teid\"]}" \
 		22 "unsupported hash fields" .flow-hash.udp4
 }
 
@@ -138,7 +138,7 @@ t_ah_esp_same() {
 t_refused_ctx() {
 	local after
 
-	bad rss-set ",\"context\":1,\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"],\"udp4\":[\"l2da\"]}" \
+	bad rss-set ",\"context\":1,\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"],\"udp4\":[\"gtp-teid\"]}" \
 		22 "unsupported hash fields" .flow-hash.udp4 || return
 	bad rss-set ",\"context\":1,\"flow-hash\":{\"tcp6\":[]},\"hkey\":\"$(printf '%02x' $(seq 1 40))\",\"hfunc\":2" \
 		95 "tun supports only the Toeplitz hash function" "" || return
@@ -228,18 +228,22 @@ t_bad_xfrm_range() {
 }
 
 t_bad_fields() {
-	bad rss-set ",\"flow-hash\":{\"tcp4\":[\"l2da\"]}" 22 "unsupported hash fields" \
+	bad rss-set ",\"flow-hash\":{\"tcp4\":[\"gtp-teid\"]}" 22 "unsupported hash fields" \
 		.flow-hash.tcp4
 }
 
+# Bit 9 is the IPv6 flow label: the policy takes it, tun refuses it for
+# IPv4; bit 10 is no field at all
 t_bad_fields_bits() {
-	bad rss-set ",\"flow-hash\":{\"tcp4\":512}" 22 "" .flow-hash.tcp4
+	bad rss-set ",\"flow-hash\":{\"tcp4\":512}" 22 "unsupported hash fields" \
+		.flow-hash.tcp4 || return
+	bad rss-set ",\"flow-hash\":{\"tcp6\":1024}" 22 "" .flow-hash.tcp6
 }
 
 # tcp4 reaches the driver first and is taken; udp4 is refused: tcp4 must
 # be put back
 t_bad_fields_rollback() {
-	bad rss-set ",\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"],\"udp4\":[\"l2da\"]}" 22 \
+	bad rss-set ",\"flow-hash\":{\"tcp4\":[\"ip-src\",\"ip-dst\"],\"udp4\":[\"gtp-teid\"]}" 22 \
 		"unsupported hash fields" .flow-hash.udp4 || return
 	rss_get 0 || fail "$OUT" || return
 	[ "$(field_of "$GET" '.["flow-hash"].tcp4')" = 240 ] || fail "tcp4 left changed: $GET"
@@ -294,7 +298,7 @@ t_ntf_errors() {
 	listen_start || return
 	ynl rss-set "{$(hdr),\"hkey\":\"00\"}"
 	ynl rss-set "{$(hdr),\"context\":42,\"indir\":\"$(indir_hex 1)\"}"
-	ynl rss-set "{$(hdr),\"flow-hash\":{\"tcp4\":[\"l2da\"]}}"
+	ynl rss-set "{$(hdr),\"flow-hash\":{\"tcp4\":[\"gtp-teid\"]}}"
 	ynl rss-set "{$(hdr),\"indir\":\"$(indir_hex 3 2 1 0)\"}" || fail "$OUT" || return
 	listen_result
 	[ "$LNTF" = "rss-ntf:0" ] || fail "notifications: '$LNTF'"

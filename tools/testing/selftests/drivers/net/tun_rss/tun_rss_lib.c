@@ -1204,8 +1204,9 @@ __u32 trss_toeplitz(const __u8 *key, size_t key_len, const __u8 *data,
 			if (data[i] >> bit & 1)
 				hash ^= window;
 			window <<= 1;
-			if (next < key_len * 8 &&
-			    key[next / 8] >> (7 - next % 8) & 1)
+			/* past the key's end, the key again (tuntap.rst) */
+			if (key_len &&
+			    key[next / 8 % key_len] >> (7 - next % 8) & 1)
 				window |= 1;
 			next++;
 		}
@@ -1215,8 +1216,8 @@ __u32 trss_toeplitz(const __u8 *key, size_t key_len, const __u8 *data,
 
 static bool flow_has_ports(const struct trss_flow *flow)
 {
-	return (flow->proto == IPPROTO_TCP || flow->proto == IPPROTO_UDP) &&
-	       !trss_flow_is_frag(flow);
+	return (flow->proto == IPPROTO_TCP || flow->proto == IPPROTO_UDP ||
+		flow->proto == IPPROTO_SCTP) && !trss_flow_is_frag(flow);
 }
 
 /* Append a field pair (src, dst) transformed as input_xfrm says */
@@ -1249,9 +1250,13 @@ static size_t put_pair(__u8 *buf, const __u8 *src, const __u8 *dst,
  * The Toeplitz input of a flow for the RXH_* fields enabled for its flow
  * type: source address, destination address, source port, destination
  * port, each if enabled, in network order (the virtio and Microsoft
- * layout).  Ports count only for unfragmented TCP and UDP.  The symmetric
- * transforms follow Documentation/networking/scaling.rst and need both
- * halves of a pair enabled.  Returns the input length (at most 36).
+ * layout); then, as tuntap.rst defines for tun, the destination MAC (as
+ * a tap frame carries it), the VLAN ID of the outermost tag (2 bytes, 0
+ * untagged), the protocol (1 byte) and, for IPv6, the flow label (3
+ * bytes).  Ports count only for unfragmented TCP, UDP and SCTP.  The
+ * symmetric transforms follow Documentation/networking/scaling.rst and
+ * need both halves of a pair enabled.  Returns the input length (at most
+ * TRSS_MAX_HASH_INPUT).
  */
 int trss_hash_input(const struct trss_flow *flow, __u32 rxh_fields,
 		    __u8 input_xfrm, __u8 *buf)
@@ -1260,6 +1265,7 @@ int trss_hash_input(const struct trss_flow *flow, __u32 rxh_fields,
 	bool sp = rxh_fields & RXH_L4_B_0_1, dp = rxh_fields & RXH_L4_B_2_3;
 	size_t alen, off = 0;
 	__u8 ports[4];
+	__u16 vid;
 
 	if (flow->family == AF_INET)
 		alen = 4;
@@ -1279,6 +1285,25 @@ int trss_hash_input(const struct trss_flow *flow, __u32 rxh_fields,
 		put16(ports + 2, flow->dport);
 		off += put_pair(buf + off, ports, ports + 2, 2, sp, dp,
 				input_xfrm);
+	}
+	if (rxh_fields & RXH_L2DA) {
+		static const __u8 zero[ETH_ALEN];
+
+		memcpy(buf + off, memcmp(flow->dmac, zero, ETH_ALEN) ?
+		       flow->dmac : trss_default_dmac, ETH_ALEN);
+		off += ETH_ALEN;
+	}
+	if (rxh_fields & RXH_VLAN) {
+		vid = flow->nr_vlans ? flow->vlan_tci[0] & 0x0fff : 0;
+		put16(buf + off, vid);
+		off += 2;
+	}
+	if (rxh_fields & RXH_L3_PROTO)
+		buf[off++] = flow->proto;
+	if ((rxh_fields & TRSS_RXH_IP6_FL) && alen == 16) {
+		buf[off++] = flow->flowlabel >> 16 & 0x0f;
+		buf[off++] = flow->flowlabel >> 8;
+		buf[off++] = flow->flowlabel;
 	}
 	return off;
 }
@@ -1311,29 +1336,40 @@ int trss_flow_type(const struct trss_flow *flow)
 __u32 trss_flow_hash(const struct trss_flow *flow, const __u8 *key,
 		     __u32 rxh_fields, __u8 input_xfrm, __u16 *hash_report)
 {
+	const __u32 sd = RXH_IP_SRC | RXH_IP_DST;
+	const __u32 sdfn = sd | RXH_L4_B_0_1 | RXH_L4_B_2_3;
 	bool v4 = flow->family == AF_INET;
-	__u8 in[36];
+	__u8 in[TRSS_MAX_HASH_INPUT];
+	__u32 hashed = rxh_fields;
 	__u16 type;
 	int len;
 
+	/* What the frame lacks is not hashed */
+	if (!flow_has_ports(flow))
+		hashed &= ~(RXH_L4_B_0_1 | RXH_L4_B_2_3);
+	if (v4)
+		hashed &= ~TRSS_RXH_IP6_FL;
+	/*
+	 * The virtio type of the set hashed; any other set is reported as
+	 * NONE with its hash all the same (tuntap.rst).
+	 */
 	len = trss_hash_input(flow, rxh_fields, input_xfrm, in);
-	if (len <= 0) {
+	if (len <= 0)
 		type = VIRTIO_NET_HASH_REPORT_NONE;
-	} else if ((rxh_fields & (RXH_L4_B_0_1 | RXH_L4_B_2_3)) ==
-		   (RXH_L4_B_0_1 | RXH_L4_B_2_3) && flow_has_ports(flow)) {
-		if (flow->proto == IPPROTO_TCP)
-			type = v4 ? VIRTIO_NET_HASH_REPORT_TCPv4 :
-				    VIRTIO_NET_HASH_REPORT_TCPv6;
-		else
-			type = v4 ? VIRTIO_NET_HASH_REPORT_UDPv4 :
-				    VIRTIO_NET_HASH_REPORT_UDPv6;
-	} else {
+	else if (hashed == sd)
 		type = v4 ? VIRTIO_NET_HASH_REPORT_IPv4 :
 			    VIRTIO_NET_HASH_REPORT_IPv6;
-	}
+	else if (hashed == sdfn && flow->proto == IPPROTO_TCP)
+		type = v4 ? VIRTIO_NET_HASH_REPORT_TCPv4 :
+			    VIRTIO_NET_HASH_REPORT_TCPv6;
+	else if (hashed == sdfn && flow->proto == IPPROTO_UDP)
+		type = v4 ? VIRTIO_NET_HASH_REPORT_UDPv4 :
+			    VIRTIO_NET_HASH_REPORT_UDPv6;
+	else
+		type = VIRTIO_NET_HASH_REPORT_NONE;
 	if (hash_report)
 		*hash_report = type;
-	if (type == VIRTIO_NET_HASH_REPORT_NONE)
+	if (len <= 0)
 		return 0;
 	return trss_toeplitz(key, TRSS_RSS_KEY_LEN, in, len);
 }
