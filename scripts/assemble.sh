@@ -118,9 +118,11 @@ while read -r f; do
 	fi
 done < "$scratch/all"
 
-# Restore what an earlier assembly managed and this one does not.
+# Restore what an earlier assembly managed and this one does not (a tree
+# assembled before host-patches/ existed has no host manifest).
 if [ -f "$manifest" ]; then
-	sort -u "$manifest" "$host_manifest" 2>/dev/null |
+	[ -f "$host_manifest" ] || : > "$host_manifest"
+	sort -u "$manifest" "$host_manifest" |
 	comm -23 - "$scratch/all" | while read -r f; do
 		if [ -f "$base/$f" ]; then cp "$base/$f" "$tree/$f"; else rm -f "$tree/$f"; fi
 	done
