@@ -16,8 +16,10 @@ if [ ! -e "$B/base/linux/.git/refs/tags/base" ]; then
 	rm -rf "$B/base/linux" "$B/base/linux-source-6.12"
 	tar -C "$B/base" -xf /usr/src/linux-source-6.12.tar.xz
 	mv "$B/base/linux-source-6.12" "$B/base/linux"
+	# gc.auto=0: the commit's automatic gc would pack the 90k loose
+	# objects in the background while assemble copies the tree.
 	(cd "$B/base/linux" &&
-	 git init -q && git add -A -f . &&
+	 git init -q && git config gc.auto 0 && git add -A -f . &&
 	 git -c user.name=base -c user.email=base@localhost \
 		commit -q -m "Linux 6.12 (Debian linux-source-6.12 $kver)" &&
 	 git tag base)

@@ -28,7 +28,7 @@ if [ ! -e "$Q/src/.git/refs/tags/base" ]; then
 	# The device set of the test VMs: i440fx and virtio-net-pci only.
 	printf 'CONFIG_I440FX=y\nCONFIG_VIRTIO_PCI=y\nCONFIG_VIRTIO_NET=y\n' \
 		> "$Q/src/configs/devices/x86_64-softmmu/tunrss.mak"
-	(cd "$Q/src" && git init -q && git add -A -f . &&
+	(cd "$Q/src" && git init -q && git config gc.auto 0 && git add -A -f . &&
 	 git -c user.name=base -c user.email=base@localhost \
 		commit -q -m "$(cat "$B/src/qemu.version")" && git tag base)
 fi
