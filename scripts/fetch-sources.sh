@@ -11,7 +11,7 @@ B=$top/build
 mkdir -p "$B/base" "$B/src"
 
 kver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-if [ ! -e "$B/base/linux/.git/refs/tags/base" ]; then
+if ! git -C "$B/base/linux" rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then
 	echo "fetch: extracting linux-source-6.12 $kver"
 	rm -rf "$B/base/linux" "$B/base/linux-source-6.12"
 	tar -C "$B/base" -xf /usr/src/linux-source-6.12.tar.xz
