@@ -10,21 +10,15 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=$top/build
 S=$B/sid
-apt_dir=$B/apt-sid
 
 [ -x "$S/usr/sbin/ethtool" ] && "$S/usr/sbin/ethtool" --version >/dev/null 2>&1 && exit 0
 
-mkdir -p "$S" "$apt_dir/lists/partial" "$apt_dir/sources.list.d" "$apt_dir/cache/archives/partial"
+mkdir -p "$S"
 rm -f "$S/REASON"
 fail() { echo "$*" > "$S/REASON"; echo "fetch-sid-ethtool: $*" >&2; exit 0; }
 
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" \
-	> "$apt_dir/sources.list"
-A=(-q -o Dir::Etc::SourceList="$apt_dir/sources.list"
-   -o Dir::Etc::SourceParts="$apt_dir/sources.list.d"
-   -o Dir::State::Lists="$apt_dir/lists"
-   -o Dir::Cache="$apt_dir/cache")
-apt-get "${A[@]}" update >/dev/null 2>&1 || fail "apt-get update of Debian sid failed"
+. "$top/scripts/sid-apt.sh"
+sid_index ethtool || fail "apt-get update of Debian sid failed"
 (cd "$S" && rm -f ethtool_*.deb && apt-get "${A[@]}" download ethtool >/dev/null 2>&1) ||
 	fail "apt-get download ethtool (Debian sid) failed"
 dpkg-deb -x "$S"/ethtool_*.deb "$S" || fail "cannot unpack $(ls "$S"/ethtool_*.deb)"

@@ -6,7 +6,7 @@
 # the netlink specs, plus net/ethtool/{rss,ioctl,common}.c and the ethtool headers
 # to read beside it.  scripts/upstream-rss-api.sh runs the test inside the
 # patched kernel.  Through the private apt configuration of
-# scripts/fetch-sid-ethtool.sh (build/apt-sid, only sid); the host's
+# scripts/sid-apt.sh (build/apt-sid, only sid); the host's
 # sources are left alone.
 #
 # Never fails the build: when the package cannot be fetched or unpacked,
@@ -15,7 +15,6 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=$top/build
 S=$B/sid-src
-apt_dir=$B/apt-sid
 pkg=linux-source-7.2
 # Paths inside the source tarball (under linux-source-7.2/)
 want=(
@@ -38,19 +37,12 @@ want=(
 [ -f "$S/linux/tools/testing/selftests/drivers/net/hw/rss_api.py" ] &&
 	[ -f "$S/VERSION" ] && exit 0
 
-mkdir -p "$S" "$apt_dir/lists/partial" "$apt_dir/sources.list.d" "$apt_dir/cache/archives/partial"
+mkdir -p "$S"
 rm -f "$S/REASON"
 fail() { echo "$*" > "$S/REASON"; echo "fetch-sid-linux-source: $*" >&2; exit 0; }
 
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" \
-	> "$apt_dir/sources.list"
-A=(-q -o Dir::Etc::SourceList="$apt_dir/sources.list"
-   -o Dir::Etc::SourceParts="$apt_dir/sources.list.d"
-   -o Dir::State::Lists="$apt_dir/lists"
-   -o Dir::Cache="$apt_dir/cache")
-# The sid index fetch-sid-ethtool.sh left is reused when it has the package.
-apt-cache "${A[@]}" show "$pkg" >/dev/null 2>&1 ||
-	apt-get "${A[@]}" update >/dev/null 2>&1 || fail "apt-get update of Debian sid failed"
+. "$top/scripts/sid-apt.sh"
+sid_index "$pkg" || fail "apt-get update of Debian sid failed"
 ls "$S/${pkg}"_*.deb >/dev/null 2>&1 ||
 	(cd "$S" && apt-get "${A[@]}" download "$pkg" >/dev/null 2>&1) ||
 	fail "apt-get download $pkg (Debian sid) failed"
