@@ -31,27 +31,26 @@ skip_all() {
 	exit 0
 }
 
-if [ -z "${E2E_QEMU:-}" ]; then
-	"$top/scripts/qemu-build.sh" > "$R/qemu-build.log" 2>&1
+# need STEP: run scripts/STEP-build.sh.  Status 3 means its input could
+# not be fetched: every variant is skipped with the reason it printed.
+# Any other failure fails every variant.
+need() {
+	local log=$R/$1-build.log rc v
+
+	"$top/scripts/$1-build.sh" > "$log" 2>&1
 	rc=$?
-	if [ $rc = 3 ]; then
-		skip_all "$(grep -m1 SKIP "$R/qemu-build.log" | sed 's/.*SKIP: //')"
-	elif [ $rc != 0 ]; then
-		tail -n 20 "$R/qemu-build.log"
-		for v in $variants; do
-			printf 'not ok 1 e2e %s: QEMU build failed\n1..1\n' "$v" > "$R/$v.tap"
-		done
-		exit 1
-	fi
-fi
-"$top/scripts/guest-build.sh" > "$R/guest-build.log" 2>&1
-rc=$?
-if [ $rc = 3 ]; then
-	skip_all "$(grep -m1 SKIP "$R/guest-build.log" | sed 's/.*SKIP: //')"
-elif [ $rc != 0 ]; then
-	tail -n 20 "$R/guest-build.log"
-	skip_all "guest build failed (see $R/guest-build.log)"
-fi
+	[ $rc = 0 ] && return 0
+	[ $rc = 3 ] && skip_all "$(grep -m1 SKIP "$log" | sed 's/.*SKIP: //')"
+	tail -n 20 "$log"
+	for v in $variants; do
+		printf 'not ok 1 e2e %s: %s build failed (see %s)\n1..1\n' \
+			"$v" "$1" "$log" > "$R/$v.tap"
+	done
+	exit 1
+}
+
+[ -n "${E2E_QEMU:-}" ] || need qemu
+need guest
 echo "e2e: QEMU and guest ready ($(( $(date +%s) - t0 ))s)"
 
 fail=0
