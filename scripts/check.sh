@@ -156,7 +156,7 @@ stage "e2e: a real guest's RSS through an unprivileged QEMU (make e2e)"
 wait "$bg_pid"	# lint and e2e's builds, started before the kselftests
 # bookworm's QEMU 7.2 with qemu-patches/ (built on first use, about 4 min
 # of CPU cold), a Debian 6.12 guest, inside the patched kernel; variants
-# vhost off and on.  Skips with the reason when QEMU's source or the guest
+# vhost off and on, QEMU as root by ifname, and a migration.  Skips with the reason when QEMU's source or the guest
 # kernel cannot be fetched.
 E2E_RESULTS=$R/e2e "$top/scripts/e2e.sh" > "$R/e2e.log" 2>&1
 echo "e2e: exit $?"; grep -E '^(not )?ok |^e2e: ' "$R/e2e.log"

@@ -7,7 +7,11 @@
 # privileged parent, QEMU (TCG) as nobody with no capabilities holding
 # only the queue fds, a Debian 6.12 guest configuring RSS with ethtool,
 # every frame's guest queue and guest-visible hash checked against a
-# reference Toeplitz.  Variants: vhost off, vhost on.
+# reference Toeplitz.  Variants: vhost-off, vhost-on; root (QEMU as root
+# opens the tap by name itself, the tap does not delegate, QEMU programs
+# it by index); migrate (the VM saved to a file, the tap reset behind
+# QEMU's back, the VM restored into a second QEMU holding the same fds:
+# post_load must program the tap again, checked frame by frame).
 #
 # Output: TAP per variant in build/e2e/*.tap and a summary line.  When the
 # QEMU source or the guest kernel cannot be fetched, every variant is
@@ -17,7 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 B=$top/build
 R=${E2E_RESULTS:-$B/e2e}
 QEMU=${E2E_QEMU:-$B/qemu/obj/qemu-system-x86_64}
-variants=${E2E_VARIANTS:-vhost-off vhost-on}
+variants=${E2E_VARIANTS:-vhost-off vhost-on root migrate}
 rm -rf "$R"; mkdir -p "$R"
 t0=$(date +%s)
 
@@ -58,6 +62,7 @@ for v in $variants; do
 	case $v in
 	vhost-on)	opt=--vhost ;;
 	migrate)	opt=--migrate ;;
+	root)		opt=--root ;;
 	*)		opt= ;;
 	esac
 	s=$(date +%s)
