@@ -82,6 +82,7 @@ void tun_rss_ctx_publish(struct tun_rss *rss, u32 id,
 	struct tun_rss_ctx_rcu *old;
 
 	old = rcu_replace_pointer_rtnl(rss->ctx[id], c);
+	tun_rss_gen_bump(rss);
 	if (old)
 		kvfree_rcu(old, rcu);
 }
@@ -222,13 +223,17 @@ void tun_rss_request_end(struct tun_rss *rss, struct net_device *dev)
 	ASSERT_RTNL();
 	if (WARN_ON_ONCE(!rss->req.depth) || --rss->req.depth)
 		return;
+	/* The core may have changed IFF_RXFH_CONFIGURED in the request */
+	tun_rss_gen_bump(rss);
 	if (rss->req.reset || rss->user_cfg == rss->req.user_cfg)
 		return;
 	tun_rss_req_snapshot(rss, fields, &input_xfrm, key);
 	if (!memcmp(fields, rss->req.fields, sizeof(fields)) &&
 	    input_xfrm == rss->req.input_xfrm &&
-	    !memcmp(key, rss->req.key, sizeof(key)))
+	    !memcmp(key, rss->req.key, sizeof(key))) {
 		WRITE_ONCE(rss->user_cfg, rss->req.user_cfg);
+		tun_rss_gen_bump(rss);
+	}
 }
 EXPORT_SYMBOL_GPL(tun_rss_request_end);
 

@@ -30,6 +30,7 @@
 #include <net/netns/generic.h>
 
 #include "tun_devlink.h"
+#include "tun_rss.h"
 
 /* A bucket holds this much credit when idle: the burst a limited device
  * may send after a pause, and what a sender descheduled for that long
@@ -632,6 +633,7 @@ static int __init tun_devlink_init(void)
 	err = register_pernet_subsys(&tun_switch_net_ops);
 	if (err)
 		goto err_bus;
+	tun_rss_steer_init();
 	return 0;
 
 err_bus:

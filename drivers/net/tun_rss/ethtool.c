@@ -202,6 +202,7 @@ int tun_rss_set_rxfh(struct tun_rss *rss, struct net_device *dev,
 	tun_rss_apply_rxfh(&c->ctx, rxfh);
 	tun_rss_ctx_publish(rss, 0, c);
 	WRITE_ONCE(rss->user_cfg, user_cfg);
+	tun_rss_gen_bump(rss);
 	rss->req.reset |= reset;
 	return 0;
 }
@@ -290,8 +291,10 @@ int tun_rss_set_rxfh_fields(struct tun_rss *rss, struct net_device *dev,
 		return -ENOMEM;
 	c->ctx.fields[ft] = fields->data;
 	tun_rss_ctx_publish(rss, fields->rss_context, c);
-	if (!fields->rss_context)
+	if (!fields->rss_context) {
 		WRITE_ONCE(rss->user_cfg, true);
+		tun_rss_gen_bump(rss);
+	}
 	return 0;
 }
 EXPORT_SYMBOL_GPL(tun_rss_set_rxfh_fields);

@@ -77,6 +77,7 @@ static void tun_rss_rules_free(struct tun_rss *rss,
 	}
 	rss->rules = NULL;
 	rss->nr_rules = 0;
+	tun_rss_gen_bump(rss);
 }
 
 /* The rule at @loc, or %NULL. */
@@ -269,6 +270,7 @@ int tun_rss_rule_insert(struct tun_rss *rss, struct net_device *dev,
 	t->entry[loc] = ent;
 	__set_bit(loc, t->used);
 	rss->nr_rules++;
+	tun_rss_gen_bump(rss);
 	fs->location = loc;
 	return 0;
 
@@ -312,6 +314,7 @@ int tun_rss_rule_delete(struct tun_rss *rss, u32 loc,
 	rss->rules->entry[loc] = NULL;
 	__clear_bit(loc, rss->rules->used);
 	rss->nr_rules--;
+	tun_rss_gen_bump(rss);
 	kfree(ent);
 	return 0;
 }
@@ -415,49 +418,23 @@ void tun_rss_rules_uninit(struct tun_rss *rss)
 
 /**
  * tun_rss_cls_match() - the rule a frame matches (frame path, RCU)
- * @rss: device RSS state
+ * @c: the published classifier, as the caller read it once
  * @fl: parsed frame
  *
  * Return: the lowest-location matching rule, or %NULL.
  */
-const struct tun_rss_rule *tun_rss_cls_match(struct tun_rss *rss,
+const struct tun_rss_rule *tun_rss_cls_match(const struct tun_rss_cls_rcu *c,
 					     const struct tun_rss_flow *fl)
 {
-	const struct tun_rss_cls_rcu *c = rcu_dereference(rss->cls);
 	struct tun_rss_cls_key key;
 
-	if (!c)
-		return NULL;
 	tun_rss_cls_key_from_flow(&key, fl);
 	return tun_rss_cls_lookup(c->cls, &key);
 }
 
-/**
- * tun_rss_has_drop_rules() - whether a drop rule is configured (frame path)
- * @rss: device RSS state
- *
- * Return: true when the published classifier has a drop rule.
- */
-bool tun_rss_has_drop_rules(struct tun_rss *rss)
-{
-	const struct tun_rss_cls_rcu *c = rcu_dereference(rss->cls);
-
-	return c && tun_rss_cls_has_drop(c->cls);
-}
-
-/**
- * tun_rss_has_rules() - whether any flow rule is configured (frame path)
- * @rss: device RSS state
- *
- * Return: true when a classifier is published.
- */
-bool tun_rss_has_rules(const struct tun_rss *rss)
-{
-	return rcu_access_pointer(rss->cls);
-}
-
 static void __exit tun_rss_exit(void)
 {
+	tun_rss_steer_exit();
 	tun_devlink_exit();
 	/* classifiers are freed by call_rcu() callbacks of this module */
 	rcu_barrier();

@@ -4,6 +4,7 @@
  * with it.  Runs for every frame under rcu_read_lock(); takes no lock and
  * allocates nothing.
  */
+#include <linux/debugfs.h>
 #include <linux/if_vlan.h>
 #include <linux/module.h>
 
@@ -54,94 +55,163 @@ void tun_rss_parse_skb(struct tun_rss_flow *fl, const struct sk_buff *skb,
 	}
 }
 
+#if IS_ENABLED(CONFIG_TUN_RSS_KUNIT_TEST)
+/* Frames parsed by the steering, for the tests that show each frame is
+ * parsed at most once on the transmit path (debugfs tun_rss/parses).
+ * Test kernels only: a production build pays nothing for it.
+ */
+static DEFINE_PER_CPU(unsigned long, tun_rss_parses);
+static struct dentry *tun_rss_debugfs;
+
+static int tun_rss_parses_get(void *data, u64 *val)
+{
+	unsigned long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu(tun_rss_parses, cpu);
+	*val = n;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(tun_rss_parses_fops, tun_rss_parses_get, NULL,
+			 "%llu\n");
+
+static void tun_rss_count_parse(void)
+{
+	this_cpu_inc(tun_rss_parses);
+}
+
 /**
- * tun_rss_select_queue() - steer a frame with flow rules and RSS
+ * tun_rss_steer_init() - module init of the frame path (its test counter)
+ */
+void __init tun_rss_steer_init(void)
+{
+	tun_rss_debugfs = debugfs_create_dir("tun_rss", NULL);
+	debugfs_create_file_unsafe("parses", 0444, tun_rss_debugfs, NULL,
+				   &tun_rss_parses_fops);
+}
+
+/**
+ * tun_rss_steer_exit() - module exit of the frame path
+ */
+void tun_rss_steer_exit(void)
+{
+	debugfs_remove_recursive(tun_rss_debugfs);
+}
+#else
+static void tun_rss_count_parse(void)
+{
+}
+
+void __init tun_rss_steer_init(void)
+{
+}
+
+void tun_rss_steer_exit(void)
+{
+}
+#endif
+
+/**
+ * tun_rss_steer() - the one steering decision of a frame: rules, RSS, report
  * @rss: device RSS state
  * @dev: the tun device
  * @skb: the frame
  * @l2: the frame starts with an Ethernet header (tap)
- * @queue: the queue chosen, when true is returned
+ * @nq: queues attached, read once by the caller (tun's numqueues, the
+ *	count automq uses, which __tun_detach() lowers before the slot goes)
+ * @steer: rules and RSS may steer (false when a steering eBPF program
+ *	does, SPEC §3: then only the report is computed)
+ * @report: compute the hash report (the rxhash feature is on)
+ * @v: the verdict
  *
- * The steering precedence of SPEC §3, after the (mutually exclusive)
- * steering eBPF program: the lowest-location matching flow rule (a queue,
- * a context plus a queue offset, or drop), else RSS of context 0 when the
- * user configured it.  A frame with no hash (not IP, or no fields enabled
- * for its flow type) goes to table entry 0, as hardware does.  A queue
- * past the attached ones folds modulo their number (SPEC §2).  Dropping
- * is left to tun_rss_xmit_drop(): ndo_select_queue() cannot drop.  Must
- * be called under rcu_read_lock().
- *
- * Return: false when neither rules nor RSS steer the frame (use automq).
+ * Parses the frame at most once, and only when rules, RSS or the report
+ * need it.  Then: the lowest-location matching flow rule (a queue, a
+ * context plus a queue offset, or drop), else RSS of context 0 when the
+ * user configured it (SPEC §3).  A frame with no hash (not IP, or no
+ * fields enabled for its flow type) goes to table entry 0, as hardware
+ * does; a queue past the attached ones folds modulo @nq (SPEC §2).  The
+ * report hashes with context 0's key and fields whatever steered the frame
+ * (SPEC §5); under RSS of context 0 it is the hash the queue came from.
+ * Everything comes from one read of each RCU-published object, so the
+ * queue, the drop and the report of a frame never mix two configurations.
+ * Must be called under rcu_read_lock().
  */
-bool tun_rss_select_queue(struct tun_rss *rss, struct net_device *dev,
-			  struct sk_buff *skb, bool l2, u16 *queue)
+void tun_rss_steer(struct tun_rss *rss, const struct net_device *dev,
+		   const struct sk_buff *skb, bool l2, unsigned int nq,
+		   bool steer, bool report, struct tun_rss_verdict *v)
 {
-	unsigned int nq = READ_ONCE(dev->real_num_tx_queues);
-	bool rss_on = tun_rss_configured(rss, dev);
-	const struct tun_rss_ctx_rcu *c = NULL;
-	const struct tun_rss_rule *rule;
+	const struct tun_rss_ctx_rcu *c0 = NULL, *c = NULL;
+	const struct tun_rss_rule *rule = NULL;
+	const struct tun_rss_cls_rcu *cls;
 	struct tun_rss_flow fl;
+	bool rss_on = false;
 	u32 hash, offset = 0;
-	u16 report;
+	u16 type;
 
-	if (!rss_on && !tun_rss_has_rules(rss))
-		return false;
+	/* Pairs with the release in tun_rss_gen_bump(): a verdict never
+	 * claims a generation newer than the objects it read.
+	 */
+	v->gen = smp_load_acquire(&rss->gen);
+	v->action = TUN_RSS_V_NONE;
+	v->queue = 0;
+	v->hash = 0;
+	v->report = VIRTIO_NET_HASH_REPORT_NONE;
+	v->has_report = false;
+
+	cls = steer ? rcu_dereference(rss->cls) : NULL;
+	if (steer)
+		rss_on = READ_ONCE(rss->user_cfg) ||
+			 netif_is_rxfh_configured(dev);
+	if (rss_on || report)
+		c0 = rcu_dereference(rss->ctx[0]);
+	if (!cls && !(rss_on && c0) && !(report && c0))
+		return;
 
 	tun_rss_parse_skb(&fl, skb, l2);
-	rule = tun_rss_cls_match(rss, &fl);
+	tun_rss_count_parse();
+	if (cls)
+		rule = tun_rss_cls_match(cls, &fl);
 	if (rule) {
 		switch (rule->action) {
 		case TUN_RSS_ACT_QUEUE:
-			*queue = nq ? rule->queue % nq : 0;
-			return true;
+			v->action = TUN_RSS_V_QUEUE;
+			v->queue = nq ? rule->queue % nq : 0;
+			break;
 		case TUN_RSS_ACT_DROP:
-			*queue = 0;
-			return true;
+			v->action = TUN_RSS_V_DROP;
+			break;
 		case TUN_RSS_ACT_CTX:
-			c = rcu_dereference(rss->ctx[rule->ctx]);
+			c = rule->ctx ? rcu_dereference(rss->ctx[rule->ctx]) :
+			    rcu_dereference(rss->ctx[0]);
+			if (!rule->ctx)
+				c0 = c;
 			offset = rule->queue;
 			break;
 		}
 	} else if (rss_on) {
-		c = rcu_dereference(rss->ctx[0]);
+		c = c0;
 	}
-	if (!c || !nq)
-		return false;
 
-	hash = tun_rss_ctx_hash(&c->ctx, &fl, &report);
-	*queue = (tun_rss_ctx_queue(&c->ctx, hash, nq) + offset) % nq;
-	return true;
+	if (c && nq) {
+		hash = tun_rss_ctx_hash(&c->ctx, &fl, &type);
+		v->action = TUN_RSS_V_QUEUE;
+		v->queue = (tun_rss_ctx_queue(&c->ctx, hash, nq) + offset) % nq;
+		if (c == c0) {
+			v->hash = hash;
+			v->report = type;
+			v->has_report = report;
+		}
+	}
+	if (report && !v->has_report) {
+		if (c0) {
+			v->hash = tun_rss_ctx_hash(&c0->ctx, &fl, &type);
+			v->report = type;
+		}
+		v->has_report = true;
+	}
 }
-EXPORT_SYMBOL_GPL(tun_rss_select_queue);
-
-/**
- * tun_rss_xmit_drop() - whether a drop rule takes this frame
- * @rss: device RSS state
- * @skb: the frame, its queue already chosen
- * @l2: the frame starts with an Ethernet header (tap)
- *
- * Only parses when some rule drops.  A dropped frame is counted in
- * @rss->rule_drops (and by the caller as a transmit drop), never lost
- * silently (SPEC §7).  Must be called under rcu_read_lock().
- *
- * Return: true when the frame must be dropped.
- */
-bool tun_rss_xmit_drop(struct tun_rss *rss, const struct sk_buff *skb,
-		       bool l2)
-{
-	const struct tun_rss_rule *rule;
-	struct tun_rss_flow fl;
-
-	if (!tun_rss_has_drop_rules(rss))
-		return false;
-	tun_rss_parse_skb(&fl, skb, l2);
-	rule = tun_rss_cls_match(rss, &fl);
-	if (!rule || rule->action != TUN_RSS_ACT_DROP)
-		return false;
-	atomic64_inc(&rss->rule_drops);
-	return true;
-}
-EXPORT_SYMBOL_GPL(tun_rss_xmit_drop);
+EXPORT_SYMBOL_GPL(tun_rss_steer);
 
 /**
  * tun_rss_vnet_hash_set() - write the hash report into a vnet header
@@ -193,25 +263,3 @@ void tun_rss_hash_frame(struct tun_rss *rss, const void *data,
 	tun_rss_vnet_hash_set(hdr, hash, report);
 }
 EXPORT_SYMBOL_GPL(tun_rss_hash_frame);
-
-/**
- * tun_rss_hash_skb() - hash report for an skb
- * @rss: device RSS state
- * @skb: the frame
- * @l2: the frame starts with an Ethernet header (tap)
- * @hdr: receives hash_value and hash_report
- *
- * As tun_rss_hash_frame(), for frames queued as skbs.
- */
-void tun_rss_hash_skb(struct tun_rss *rss, const struct sk_buff *skb,
-		      bool l2, struct virtio_net_hdr_v1_hash *hdr)
-{
-	u8 buf[TUN_RSS_PARSE_MAX] __uninitialized;
-	unsigned int len;
-	const u8 *data;
-
-	/* An out-of-band VLAN tag does not take part in the hash */
-	data = tun_rss_skb_head(skb, buf, &len);
-	tun_rss_hash_frame(rss, data, len, l2, skb->protocol, hdr);
-}
-EXPORT_SYMBOL_GPL(tun_rss_hash_skb);

@@ -56,6 +56,9 @@ struct tun_rss_cls_rcu;
  * @nr_rules: rules in @rules
  * @cls_seed: randomises the classifier's bucket hash
  * @rule_drops: frames dropped by a drop rule
+ * @gen: configuration generation: changes after every change the frame
+ *	path can see (contexts, rules, the steering mode), see
+ *	tun_rss_gen_bump()
  */
 struct tun_rss {
 	struct tun_rss_ctx_rcu __rcu *ctx[TUN_RSS_MAX_CONTEXTS];
@@ -74,6 +77,50 @@ struct tun_rss {
 	unsigned int nr_rules;
 	u32 cls_seed;
 	atomic64_t rule_drops;
+	u32 gen;
+};
+
+/**
+ * tun_rss_gen_bump() - a change the frame path can see was published
+ * @rss: device RSS state (RTNL, or the device going away)
+ *
+ * Release: a verdict whose generation is the new one read the new objects.
+ */
+static inline void tun_rss_gen_bump(struct tun_rss *rss)
+{
+	/* Pairs with the acquire in tun_rss_steer() */
+	smp_store_release(&rss->gen, rss->gen + 1);
+}
+
+/**
+ * enum tun_rss_v_action - what the steering decided for a frame
+ * @TUN_RSS_V_NONE: neither rules nor RSS steer it: the caller's automq
+ *	(or the steering eBPF program) chooses the queue
+ * @TUN_RSS_V_QUEUE: deliver to &tun_rss_verdict.queue
+ * @TUN_RSS_V_DROP: a drop rule takes it (count it, SPEC §7)
+ */
+enum tun_rss_v_action {
+	TUN_RSS_V_NONE,
+	TUN_RSS_V_QUEUE,
+	TUN_RSS_V_DROP,
+};
+
+/**
+ * struct tun_rss_verdict - everything one steering decision gives a frame
+ * @gen: the configuration generation it was computed from
+ * @hash: hash value for the report
+ * @report: VIRTIO_NET_HASH_REPORT_* of @hash
+ * @queue: the queue, for %TUN_RSS_V_QUEUE
+ * @action: &enum tun_rss_v_action
+ * @has_report: @hash and @report were computed (the rxhash feature was on)
+ */
+struct tun_rss_verdict {
+	u32 gen;
+	u32 hash;
+	u16 report;
+	u16 queue;
+	u8 action;
+	bool has_report;
 };
 
 void tun_rss_init(struct tun_rss *rss);
@@ -87,15 +134,12 @@ void tun_rss_request_end(struct tun_rss *rss, struct net_device *dev);
 void tun_rss_queues_changed(struct tun_rss *rss, struct net_device *dev);
 
 /* Frame path (RCU read side) */
-bool tun_rss_select_queue(struct tun_rss *rss, struct net_device *dev,
-			  struct sk_buff *skb, bool l2, u16 *queue);
-bool tun_rss_xmit_drop(struct tun_rss *rss, const struct sk_buff *skb,
-		       bool l2);
+void tun_rss_steer(struct tun_rss *rss, const struct net_device *dev,
+		   const struct sk_buff *skb, bool l2, unsigned int nq,
+		   bool steer, bool report, struct tun_rss_verdict *v);
 void tun_rss_hash_frame(struct tun_rss *rss, const void *data,
 			unsigned int len, bool l2, __be16 proto,
 			struct virtio_net_hdr_v1_hash *hdr);
-void tun_rss_hash_skb(struct tun_rss *rss, const struct sk_buff *skb,
-		      bool l2, struct virtio_net_hdr_v1_hash *hdr);
 void tun_rss_vnet_hash_set(struct virtio_net_hdr_v1_hash *hdr, u32 hash,
 			   u16 report);
 
@@ -144,9 +188,9 @@ void tun_rss_parse_skb(struct tun_rss_flow *fl, const struct sk_buff *skb,
 void tun_rss_rules_init(struct tun_rss *rss);
 void tun_rss_rules_uninit(struct tun_rss *rss);
 int tun_rss_ctx_in_use(const struct tun_rss *rss, u32 ctx);
-bool tun_rss_has_rules(const struct tun_rss *rss);
-bool tun_rss_has_drop_rules(struct tun_rss *rss);
-const struct tun_rss_rule *tun_rss_cls_match(struct tun_rss *rss,
+const struct tun_rss_rule *tun_rss_cls_match(const struct tun_rss_cls_rcu *c,
 					     const struct tun_rss_flow *fl);
+void tun_rss_steer_init(void);
+void tun_rss_steer_exit(void);
 
 #endif /* _TUN_RSS_H */
