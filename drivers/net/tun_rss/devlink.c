@@ -163,7 +163,8 @@ static void tun_bucket_refund(struct tun_rate_bucket *b, unsigned int len)
 /**
  * __tun_dl_xmit_drop() - rate limits on a frame toward the reader
  * @dp: the device's devlink state
- * @skb: the frame
+ * @queue: the reader's queue
+ * @len: the frame's length
  *
  * The frame must fit its queue's tx_maxrate, its port's tx_max and the
  * tx_max of every node above the port.  A rate object whose tx_share has
@@ -172,11 +173,11 @@ static void tun_bucket_refund(struct tun_rate_bucket *b, unsigned int len)
  *
  * Return: true when the frame is over a limit (counted in @dp->drops).
  */
-bool __tun_dl_xmit_drop(struct tun_dl_port *dp, const struct sk_buff *skb)
+bool __tun_dl_xmit_drop(struct tun_dl_port *dp, unsigned int queue,
+			unsigned int len)
 {
 	struct tun_rate *taken[TUN_RATE_MAX_LEVELS];
 	struct tun_rate_bucket *qb = NULL;
-	unsigned int len = skb->len;
 	unsigned int level, n = 0;
 	u64 now = ktime_get_ns();
 	struct tun_txq_rates *t;
@@ -184,8 +185,8 @@ bool __tun_dl_xmit_drop(struct tun_dl_port *dp, const struct sk_buff *skb)
 	struct tun_rate *r;
 
 	t = rcu_dereference(dp->txq);
-	if (t && skb->queue_mapping < t->n) {
-		qb = &t->q[skb->queue_mapping];
+	if (t && queue < t->n) {
+		qb = &t->q[queue];
 		if (!tun_bucket_take(qb, len, now, true))
 			goto drop;
 	}

@@ -112,34 +112,11 @@ void tun_rss_steer_exit(void)
 }
 #endif
 
-/**
- * tun_rss_steer() - the one steering decision of a frame: rules, RSS, report
- * @rss: device RSS state
- * @dev: the tun device
- * @skb: the frame
- * @l2: the frame starts with an Ethernet header (tap)
- * @nq: queues attached, read once by the caller (tun's numqueues, the
- *	count automq uses, which __tun_detach() lowers before the slot goes)
- * @steer: rules and RSS may steer (false when a steering eBPF program
- *	does, SPEC §3: then only the report is computed)
- * @report: compute the hash report (the rxhash feature is on)
- * @v: the verdict
- *
- * Parses the frame at most once, and only when rules, RSS or the report
- * need it.  Then: the lowest-location matching flow rule (a queue, a
- * context plus a queue offset, or drop), else RSS of context 0 when the
- * user configured it (SPEC §3).  A frame with no hash (not IP, or no
- * fields enabled for its flow type) goes to table entry 0, as hardware
- * does; a queue past the attached ones folds modulo @nq (SPEC §2).  The
- * report hashes with context 0's key and fields whatever steered the frame
- * (SPEC §5); under RSS of context 0 it is the hash the queue came from.
- * Everything comes from one read of each RCU-published object, so the
- * queue, the drop and the report of a frame never mix two configurations.
- * Must be called under rcu_read_lock().
- */
-void tun_rss_steer(struct tun_rss *rss, const struct net_device *dev,
-		   const struct sk_buff *skb, bool l2, unsigned int nq,
-		   bool steer, bool report, struct tun_rss_verdict *v)
+/* tun_rss_steer() for an skb or a flat frame */
+static void tun_rss_decide(struct tun_rss *rss, const struct net_device *dev,
+			   const struct sk_buff *skb, const void *data,
+			   unsigned int len, bool l2, unsigned int nq,
+			   bool steer, bool report, struct tun_rss_verdict *v)
 {
 	const struct tun_rss_ctx_rcu *c0 = NULL, *c = NULL;
 	const struct tun_rss_rule *rule = NULL;
@@ -168,7 +145,11 @@ void tun_rss_steer(struct tun_rss *rss, const struct net_device *dev,
 	if (!cls && !(rss_on && c0) && !(report && c0))
 		return;
 
-	tun_rss_parse_skb(&fl, skb, l2);
+	if (skb)
+		tun_rss_parse_skb(&fl, skb, l2);
+	else
+		tun_rss_parse(&fl, data, min_t(unsigned int, len,
+					       TUN_RSS_PARSE_MAX), l2, 0);
 	tun_rss_count_parse();
 	if (cls)
 		rule = tun_rss_cls_match(cls, &fl);
@@ -211,7 +192,62 @@ void tun_rss_steer(struct tun_rss *rss, const struct net_device *dev,
 		v->has_report = true;
 	}
 }
+
+/**
+ * tun_rss_steer() - the one steering decision of a frame: rules, RSS, report
+ * @rss: device RSS state
+ * @dev: the tun device
+ * @skb: the frame
+ * @l2: the frame starts with an Ethernet header (tap)
+ * @nq: queues attached, read once by the caller (tun's numqueues, the
+ *	count automq uses, which __tun_detach() lowers before the slot goes)
+ * @steer: rules and RSS may steer (false when a steering eBPF program
+ *	does, SPEC §3: then only the report is computed)
+ * @report: compute the hash report (the rxhash feature is on)
+ * @v: the verdict
+ *
+ * Parses the frame at most once, and only when rules, RSS or the report
+ * need it.  Then: the lowest-location matching flow rule (a queue, a
+ * context plus a queue offset, or drop), else RSS of context 0 when the
+ * user configured it (SPEC §3).  A frame with no hash (not IP, or no
+ * fields enabled for its flow type) goes to table entry 0, as hardware
+ * does; a queue past the attached ones folds modulo @nq (SPEC §2).  The
+ * report hashes with context 0's key and fields whatever steered the frame
+ * (SPEC §5); under RSS of context 0 it is the hash the queue came from.
+ * Everything comes from one read of each RCU-published object, so the
+ * queue, the drop and the report of a frame never mix two configurations.
+ * Must be called under rcu_read_lock().
+ */
+void tun_rss_steer(struct tun_rss *rss, const struct net_device *dev,
+		   const struct sk_buff *skb, bool l2, unsigned int nq,
+		   bool steer, bool report, struct tun_rss_verdict *v)
+{
+	tun_rss_decide(rss, dev, skb, NULL, 0, l2, nq, steer, report, v);
+}
 EXPORT_SYMBOL_GPL(tun_rss_steer);
+
+/**
+ * tun_rss_steer_frame() - tun_rss_steer() for a frame in a flat buffer
+ * @rss: device RSS state
+ * @dev: the tun device
+ * @data: the frame (an XDP frame), starting with an Ethernet header
+ * @len: bytes at @data
+ * @nq: queues attached, read once by the caller
+ * @steer: rules and RSS may steer (no steering eBPF program)
+ * @report: compute the hash report
+ * @v: the verdict
+ *
+ * Frames that reach a tap through XDP (a redirect into it, or XDP_TX of
+ * its own program) get the same rules, RSS and report as skbs, parsed
+ * from the frame data.  Must be called under rcu_read_lock().
+ */
+void tun_rss_steer_frame(struct tun_rss *rss, const struct net_device *dev,
+			 const void *data, unsigned int len, unsigned int nq,
+			 bool steer, bool report, struct tun_rss_verdict *v)
+{
+	tun_rss_decide(rss, dev, NULL, data, len, true, nq, steer, report, v);
+}
+EXPORT_SYMBOL_GPL(tun_rss_steer_frame);
 
 /**
  * tun_rss_vnet_hash_set() - write the hash report into a vnet header
@@ -230,36 +266,3 @@ void tun_rss_vnet_hash_set(struct virtio_net_hdr_v1_hash *hdr, u32 hash,
 	hdr->padding = 0;
 }
 EXPORT_SYMBOL_GPL(tun_rss_vnet_hash_set);
-
-/**
- * tun_rss_hash_frame() - hash report for a frame in a flat buffer
- * @rss: device RSS state
- * @data: frame (an XDP frame, or a header copy)
- * @len: bytes at @data
- * @l2: @data starts with an Ethernet header
- * @proto: ethertype when !@l2
- * @hdr: receives hash_value and hash_report
- *
- * Hashes with context 0's key and fields, whatever steered the frame, so
- * the value is the same under RSS and automq (SPEC §5).
- */
-void tun_rss_hash_frame(struct tun_rss *rss, const void *data,
-			unsigned int len, bool l2, __be16 proto,
-			struct virtio_net_hdr_v1_hash *hdr)
-{
-	u16 report = VIRTIO_NET_HASH_REPORT_NONE;
-	const struct tun_rss_ctx_rcu *c;
-	struct tun_rss_flow fl;
-	u32 hash = 0;
-
-	rcu_read_lock();
-	c = rcu_dereference(rss->ctx[0]);
-	if (c) {
-		tun_rss_parse(&fl, data, min_t(unsigned int, len,
-					       TUN_RSS_PARSE_MAX), l2, proto);
-		hash = tun_rss_ctx_hash(&c->ctx, &fl, &report);
-	}
-	rcu_read_unlock();
-	tun_rss_vnet_hash_set(hdr, hash, report);
-}
-EXPORT_SYMBOL_GPL(tun_rss_hash_frame);

@@ -79,25 +79,41 @@ void tun_dl_port_uninit(struct tun_dl_port *dp);
 
 int tun_dl_set_tx_maxrate(struct tun_dl_port *dp, struct net_device *dev,
 			  int queue, u32 maxrate);
-bool __tun_dl_xmit_drop(struct tun_dl_port *dp, const struct sk_buff *skb);
+bool __tun_dl_xmit_drop(struct tun_dl_port *dp, unsigned int queue,
+			unsigned int len);
 
 /**
- * tun_dl_xmit_drop() - whether a frame toward the reader is over a rate
+ * tun_dl_xmit_drop_len() - whether a frame toward the reader is over a rate
+ * @dp: the device's devlink state
+ * @queue: the reader's queue
+ * @len: the frame's length
+ *
+ * Frame path, RCU read side, for skbs and XDP frames alike.  Costs three
+ * loads when no rate is configured.
+ *
+ * Return: true when the frame must be dropped (it is counted in @dp->drops).
+ */
+static inline bool tun_dl_xmit_drop_len(struct tun_dl_port *dp,
+					unsigned int queue, unsigned int len)
+{
+	if (likely(!READ_ONCE(dp->leaf.max.rate) &&
+		   !rcu_access_pointer(dp->leaf.parent) &&
+		   !rcu_access_pointer(dp->txq)))
+		return false;
+	return __tun_dl_xmit_drop(dp, queue, len);
+}
+
+/**
+ * tun_dl_xmit_drop() - whether an skb toward the reader is over a rate
  * @dp: the device's devlink state
  * @skb: the frame, its queue_mapping the reader's queue
- *
- * Frame path, RCU read side.  Costs three loads when no rate is configured.
  *
  * Return: true when the frame must be dropped (it is counted in @dp->drops).
  */
 static inline bool tun_dl_xmit_drop(struct tun_dl_port *dp,
 				    const struct sk_buff *skb)
 {
-	if (likely(!READ_ONCE(dp->leaf.max.rate) &&
-		   !rcu_access_pointer(dp->leaf.parent) &&
-		   !rcu_access_pointer(dp->txq)))
-		return false;
-	return __tun_dl_xmit_drop(dp, skb);
+	return tun_dl_xmit_drop_len(dp, skb->queue_mapping, skb->len);
 }
 
 #endif /* _TUN_DEVLINK_H */

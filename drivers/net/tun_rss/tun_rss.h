@@ -137,9 +137,9 @@ void tun_rss_queues_changed(struct tun_rss *rss, struct net_device *dev);
 void tun_rss_steer(struct tun_rss *rss, const struct net_device *dev,
 		   const struct sk_buff *skb, bool l2, unsigned int nq,
 		   bool steer, bool report, struct tun_rss_verdict *v);
-void tun_rss_hash_frame(struct tun_rss *rss, const void *data,
-			unsigned int len, bool l2, __be16 proto,
-			struct virtio_net_hdr_v1_hash *hdr);
+void tun_rss_steer_frame(struct tun_rss *rss, const struct net_device *dev,
+			 const void *data, unsigned int len, unsigned int nq,
+			 bool steer, bool report, struct tun_rss_verdict *v);
 void tun_rss_vnet_hash_set(struct virtio_net_hdr_v1_hash *hdr, u32 hash,
 			   u16 report);
 
