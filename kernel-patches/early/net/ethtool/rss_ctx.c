@@ -252,11 +252,12 @@ rss_set_prep_indir(struct net_device *dev, struct genl_info *info,
 			rxfh->indir[i] = rxfh->indir[i % user_size];
 	}
 
-	/* A reset always reaches the driver, as "ethtool -X dev default"
-	 * does through the ioctl: the device leaves user-configured RSS even
-	 * when its table already has the default spread.
+	/* As upstream, a reset of a table that already has the default
+	 * spread is a no-op, unless the user set that table: the driver is
+	 * then told, since the table stops being the user's.
 	 */
-	*mod |= *reset || !data->indir_table ||
+	*mod |= (*reset && netif_is_rxfh_configured(dev)) ||
+		!data->indir_table ||
 		memcmp(rxfh->indir, data->indir_table,
 		       data->indir_size * sizeof(u32));
 	return 0;

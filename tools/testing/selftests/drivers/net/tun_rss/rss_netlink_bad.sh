@@ -127,10 +127,41 @@ t_ah_esp_same() {
 	rss_get 0 || fail "$OUT" || return
 	[ "$(field_of "$GET" '.["flow-hash"]["esp4"]')" = 0 ] || fail "esp4: $GET" || return
 	steering_is rss || return
-	ynl rss-set "{$(hdr),\"indir\":\"\"}" || fail "$OUT" || return
+	empty_table_noop || return
+	table_reset_automq || return
 	ynl rss-set "{$(hdr),\"flow-hash\":{\"ah4\":[\"ip-src\",\"ip-dst\"]}}" ||
 		fail "$OUT" || return
+	empty_table_noop || return
+	table_reset_automq
+}
+
+# An empty table on a table the user never set, already the default
+# spread: nothing changes and nothing is notified, as upstream; the hash
+# fields set before keep the device steering by RSS (tuntap.rst)
+empty_table_noop() {
+	local before after
+
+	before=$(snapshot) || fail "$OUT" || return
+	listen_start || return
 	ynl rss-set "{$(hdr),\"indir\":\"\"}" || fail "$OUT" || return
+	listen_result
+	[ -z "$LNTF" ] || fail "notifications: '$LNTF'" || return
+	after=$(snapshot) || fail "$OUT" || return
+	[ "$after" = "$before" ] || fail "before: $before" "after: $after" || return
+	steering_is rss
+}
+
+# A table the user set: the empty table resets it, with a notification,
+# and the device returns to automq
+table_reset_automq() {
+	listen_start || return
+	ynl rss-set "{$(hdr),\"indir\":\"$(indir_hex 1 0)\"}" || fail "$OUT" || return
+	ynl rss-set "{$(hdr),\"indir\":\"\"}" || fail "$OUT" || return
+	listen_result
+	[ "$LNTF" = "rss-ntf:0 rss-ntf:0" ] || fail "notifications: '$LNTF'" || return
+	rss_get 0 || fail "$OUT" || return
+	[ "$(indir_of "$GET")" = "$(indir_128 $(seq 0 $((NQ - 1))))" ] ||
+		fail "table after the reset: $GET" || return
 	steering_is automq
 }
 
