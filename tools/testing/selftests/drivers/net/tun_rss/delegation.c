@@ -1304,30 +1304,38 @@ TEST_F(deleg, grant_other_holder)
 	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_GRANTED);
 }
 
-/* Only CAP_NET_ADMIN over the device's netns grants or revokes */
-TEST_F(deleg, grant_by_holder_refused)
+/*
+ * A holder's attempt to set the grant to @on, by ioctl and over
+ * rtnetlink, with the device's grant the other way: refused, unchanged
+ */
+static void holder_sets_grant(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(deleg) *self,
+			      const FIXTURE_VARIANT(deleg) *variant, bool on)
 {
+	static const enum req_op ops[] = { OP_IOCTL_DELEGATE,
+					   OP_RTNL_DELEGATE };
+	unsigned int i;
 	struct req r;
 
 	req_init(&r, OP_IOCTL_DELEGATE, self->dev.fds[0]);
 	r.dev.ifindex = self->dev.ifindex;
 	r.route_fd = variant->userns ? mnl_socket_get_fd(self->route) : -1;
-	/* grant itself, or revoke (from another holder) */
-	ASSERT_EQ(trss_dev_delegate(&self->dev, false), 0);
-	r.on = true;
-	refused(_metadata, self, variant, &r, -EPERM, NULL);
-	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 0);
-	r.op = OP_RTNL_DELEGATE;
-	refused(_metadata, self, variant, &r, -EPERM, NULL);
-	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 0);
+	r.on = on;
+	ASSERT_EQ(trss_dev_delegate(&self->dev, !on), 0);
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		r.op = ops[i];
+		refused(_metadata, self, variant, &r, -EPERM, NULL);
+		EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex),
+			  !on);
+	}
+}
 
-	ASSERT_EQ(trss_dev_delegate(&self->dev, true), 0);
-	r.on = false;
-	refused(_metadata, self, variant, &r, -EPERM, NULL);
-	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 1);
-	r.op = OP_IOCTL_DELEGATE;
-	refused(_metadata, self, variant, &r, -EPERM, NULL);
-	EXPECT_EQ(rtnl_tun_delegate(self->route, self->dev.ifindex), 1);
+/* Only CAP_NET_ADMIN over the device's netns grants or revokes */
+TEST_F(deleg, grant_by_holder_refused)
+{
+	/* grant itself, or revoke (from another holder) */
+	holder_sets_grant(_metadata, self, variant, true);
+	holder_sets_grant(_metadata, self, variant, false);
 }
 
 /* changelink: all or nothing, precise errors */
