@@ -5,11 +5,6 @@
 
 #include "netlink.h"
 
-/* Upstream's hash field for the IPv6 flow label (its uapi, 6.17) */
-#ifndef RXH_IP6_FL
-#define RXH_IP6_FL	0x200	/* int, as the uapi RXH_* */
-#endif
-
 /* The state of one RSS context as RSS_GET reports it.  rss.c reads it
  * (get, dump, notifications); rss_ctx.c changes it (set, create, delete).
  */

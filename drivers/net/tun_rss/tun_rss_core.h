@@ -34,10 +34,6 @@
  */
 #define TUN_RSS_PARSE_MAX	256
 
-#ifndef RXH_IP6_FL
-#define RXH_IP6_FL		0x200	/* int, as the uapi RXH_* */
-#endif
-
 /* The hash-field sets virtio has a hash type for (SPEC §4, §5). */
 #define TUN_RSS_FIELDS_SD	(RXH_IP_SRC | RXH_IP_DST)
 #define TUN_RSS_FIELDS_SDFN	(TUN_RSS_FIELDS_SD | RXH_L4_B_0_1 | RXH_L4_B_2_3)

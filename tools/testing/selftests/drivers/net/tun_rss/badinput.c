@@ -321,7 +321,7 @@ TEST_F(badinput, any_carried_field_set_is_taken)
 		{ TCP_V4_FLOW, RXH_SDFN | RXH_VLAN },
 		{ UDP_V4_FLOW, RXH_SD | RXH_L2DA },
 		{ IPV6_FLOW, RXH_IP_SRC },
-		{ IPV6_FLOW, RXH_SD | (1 << 9) },	/* RXH_IP6_FL */
+		{ IPV6_FLOW, RXH_SD | RXH_IP6_FL },
 		{ SCTP_V4_FLOW, RXH_SDFN },
 		{ AH_ESP_V6_FLOW, RXH_SD | RXH_L4_B_0_1 },
 	};
@@ -356,7 +356,7 @@ TEST_F(badinput, unsupported_hash_fields_are_einval)
 		{ IPV4_FLOW, RXH_SDFN },
 		{ IPV6_FLOW, RXH_SD | RXH_L4_B_0_1 },
 		{ IPV4_FLOW, RXH_L4_B_2_3 },
-		{ TCP_V4_FLOW, RXH_SD | (1 << 9) },	/* RXH_IP6_FL */
+		{ TCP_V4_FLOW, RXH_SD | RXH_IP6_FL },
 		{ UDP_V4_FLOW, RXH_SD | RXH_GTP_TEID },
 		{ TCP_V6_FLOW, RXH_SDFN | (1 << 10) },
 		{ TCP_V4_FLOW, RXH_SD | RXH_DISCARD },

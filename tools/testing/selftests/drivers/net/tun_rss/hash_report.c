@@ -292,8 +292,8 @@ TEST_F(hash_report, any_field_set_lands_and_reports)
 		RXH_L4_B_0_1 | RXH_L4_B_2_3, RXH_SD | RXH_L4_B_2_3,
 		RXH_SD | RXH_L3_PROTO, RXH_IP_DST | RXH_VLAN, RXH_L2DA,
 		RXH_SDFN | RXH_L2DA | RXH_VLAN | RXH_L3_PROTO,
-		TRSS_RXH_IP6_FL, RXH_SDFN | TRSS_RXH_IP6_FL,
-		RXH_SDFN | RXH_L2DA | RXH_VLAN | RXH_L3_PROTO | TRSS_RXH_IP6_FL,
+		RXH_IP6_FL, RXH_SDFN | RXH_IP6_FL,
+		RXH_SDFN | RXH_L2DA | RXH_VLAN | RXH_L3_PROTO | RXH_IP6_FL,
 		RXH_SD, RXH_SDFN,
 	};
 	__u32 indir[TRSS_INDIR_SIZE], hash;
@@ -319,7 +319,7 @@ TEST_F(hash_report, any_field_set_lands_and_reports)
 		self->flows[f].flowlabel = f * 0x1235 & 0xfffff;
 	}
 	for (i = 0; i < ARRAY_SIZE(sets); i++) {
-		if ((sets[i] & TRSS_RXH_IP6_FL) && variant->family != AF_INET6)
+		if ((sets[i] & RXH_IP6_FL) && variant->family != AF_INET6)
 			continue;
 		ASSERT_EQ(trss_rxfh_fields_set(&self->dev, 0, ft, sets[i]), 0)
 			TH_LOG("fields %#x", sets[i]);

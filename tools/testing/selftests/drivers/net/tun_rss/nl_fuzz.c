@@ -1443,7 +1443,7 @@ static void gen_flow_hash(struct req *r)
 		RXH_IP_SRC | RXH_IP_DST | RXH_L4_B_0_1 | RXH_L4_B_2_3,
 		RXH_IP_SRC, RXH_IP_DST, RXH_L4_B_0_1 | RXH_L4_B_2_3, 0,
 		RXH_DISCARD, RXH_L2DA, RXH_VLAN, RXH_L3_PROTO,
-		RXH_GTP_TEID, 1 << 9 /* RXH_IP6_FL */,
+		RXH_GTP_TEID, RXH_IP6_FL,
 	};
 	unsigned int i, n = 1 + rnd(4);
 	size_t off;

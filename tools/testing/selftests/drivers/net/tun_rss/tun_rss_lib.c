@@ -1300,7 +1300,7 @@ int trss_hash_input(const struct trss_flow *flow, __u32 rxh_fields,
 	}
 	if (rxh_fields & RXH_L3_PROTO)
 		buf[off++] = flow->proto;
-	if ((rxh_fields & TRSS_RXH_IP6_FL) && alen == 16) {
+	if ((rxh_fields & RXH_IP6_FL) && alen == 16) {
 		buf[off++] = flow->flowlabel >> 16 & 0x0f;
 		buf[off++] = flow->flowlabel >> 8;
 		buf[off++] = flow->flowlabel;
@@ -1348,7 +1348,7 @@ __u32 trss_flow_hash(const struct trss_flow *flow, const __u8 *key,
 	if (!flow_has_ports(flow))
 		hashed &= ~(RXH_L4_B_0_1 | RXH_L4_B_2_3);
 	if (v4)
-		hashed &= ~TRSS_RXH_IP6_FL;
+		hashed &= ~RXH_IP6_FL;
 	/*
 	 * The virtio type of the set hashed; any other set is reported as
 	 * NONE with its hash all the same (tuntap.rst).

@@ -265,8 +265,6 @@ __u32 trss_toeplitz(const __u8 *key, size_t key_len, const __u8 *data,
 int trss_hash_input(const struct trss_flow *flow, __u32 rxh_fields,
 		    __u8 input_xfrm, __u8 *buf);
 int trss_flow_type(const struct trss_flow *flow);
-/* RXH_IP6_FL, newer than some uapi headers */
-#define TRSS_RXH_IP6_FL		0x200
 /* Longest hash input: IPv6 sdfn, MAC, VLAN ID, protocol, flow label */
 #define TRSS_MAX_HASH_INPUT	48
 
