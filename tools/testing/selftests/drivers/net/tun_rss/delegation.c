@@ -77,7 +77,6 @@
 enum req_op {
 	OP_RSS_GET,
 	OP_RSS_SET,
-	OP_RSS_SET_XFRM,	/* ETHTOOL_A_RSS_INPUT_XFRM r->value alone */
 	OP_RSS_CREATE,
 	OP_RSS_DELETE,
 	OP_RSS_DUMP,
@@ -348,8 +347,6 @@ static int do_req(struct vnl *vnl, const struct req *r, struct result *res)
 	case OP_RSS_SET:
 		return vnl_rss_set(vnl, dev, r->context, r->key, r->indir,
 				   TRSS_INDIR_SIZE, 0);
-	case OP_RSS_SET_XFRM:
-		return vnl_rss_set_xfrm(vnl, dev, r->context, r->value);
 	case OP_RSS_CREATE:
 		return vnl_rss_create(vnl, dev, r->key, r->indir,
 				      TRSS_INDIR_SIZE, &res->value);
@@ -793,50 +790,6 @@ TEST_F(deleg, no_fd_set_ops)
 	refused(_metadata, self, variant, &r, want, MSG_CAP);
 }
 
-/*
- * Privilege before policy, as upstream: a request with an attribute its
- * policy refuses (RXH_XFRM_* above the highest) gets -EPERM unless the
- * sender could make it, and the policy's errno and extack only then.
- */
-#define BAD_XFRM	0xff
-#define MSG_RANGE	"integer out of range"
-
-TEST_F(deleg, perm_before_policy)
-{
-	struct req r;
-
-	/* no fd, the device by name */
-	req_init(&r, OP_RSS_SET_XFRM, -1);
-	r.dev.name = self->dev.name;
-	r.value = BAD_XFRM;
-	refused(_metadata, self, variant, &r, -EPERM, MSG_CAP);
-	/* ... by index, or by nothing at all */
-	r.dev.name = NULL;
-	r.dev.ifindex = self->dev.ifindex;
-	refused(_metadata, self, variant, &r, -EPERM, MSG_CAP);
-	r.dev.ifindex = 0;
-	refused(_metadata, self, variant, &r, -EPERM, MSG_CAP);
-
-	/* an fd that grants nothing: a detached queue */
-	ASSERT_EQ(trss_queue_detach(&self->dev, QUEUES - 1), 0);
-	req_init(&r, OP_RSS_SET_XFRM, self->dev.fds[QUEUES - 1]);
-	r.value = BAD_XFRM;
-	refused(_metadata, self, variant, &r, -EPERM, MSG_NO_DEV);
-	ASSERT_EQ(trss_queue_attach(&self->dev, QUEUES - 1), 0);
-
-	/* an attached queue of a device that does not delegate */
-	ASSERT_EQ(trss_dev_delegate(&self->dev, false), 0);
-	r.dev.fd = self->dev.fds[0];
-	refused(_metadata, self, variant, &r, -EPERM, MSG_NOT_GRANTED);
-	ASSERT_EQ(trss_dev_delegate(&self->dev, true), 0);
-
-	/* a granting fd: the policy's errno and extack */
-	refused(_metadata, self, variant, &r, -ERANGE, MSG_RANGE);
-	/* and the same request with a valid transform goes through */
-	r.value = 0;
-	EXPECT_EQ(unpriv(_metadata, self, variant, &r), 0);
-}
-
 /* ---- fds that grant nothing over this device ---- */
 
 /* Another tap's fd naming our tap */
@@ -958,14 +911,10 @@ TEST_F(deleg, bad_fd_numbers)
 	refused(_metadata, self, variant, &r, -EBADF, MSG_BADF);
 	r.dev.fd = INT_MAX;
 	refused(_metadata, self, variant, &r, -EBADF, MSG_BADF);
-	/*
-	 * Above INT_MAX the header policy refuses the attribute itself: no
-	 * valid dev-fd, so the sender without CAP_NET_ADMIN gets -EPERM
-	 * before the policy error, as with no dev-fd at all
-	 */
+	/* Above INT_MAX the policy refuses the attribute itself */
 	r.dev.fd = -1;
 	r.dev.fd_raw = true;
-	refused(_metadata, self, variant, &r, -EPERM, MSG_CAP);
+	refused(_metadata, self, variant, &r, -ERANGE, "out of range");
 }
 
 /* The fd of our tap, but the request names another device */

@@ -356,20 +356,6 @@ int vnl_rss_set_fields(struct vnl *vnl, const struct vnl_dev *dev,
 	return vnl_xfer(vnl, nlh, vnl->family, NULL, NULL);
 }
 
-int vnl_rss_set_xfrm(struct vnl *vnl, const struct vnl_dev *dev,
-		     __u32 context, __u32 xfrm)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-
-	nlh = eth_req(vnl, buf, ETHTOOL_MSG_RSS_SET, ETHTOOL_A_RSS_HEADER,
-		      dev, 0);
-	if (context)
-		mnl_attr_put_u32(nlh, ETHTOOL_A_RSS_CONTEXT, context);
-	mnl_attr_put_u32(nlh, ETHTOOL_A_RSS_INPUT_XFRM, xfrm);
-	return vnl_xfer(vnl, nlh, vnl->family, NULL, NULL);
-}
-
 int vnl_rss_create(struct vnl *vnl, const struct vnl_dev *dev,
 		   const __u8 *key, const __u32 *indir,
 		   unsigned int indir_size, __u32 *context)

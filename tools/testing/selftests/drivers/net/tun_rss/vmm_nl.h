@@ -80,9 +80,6 @@ int vnl_rss_set(struct vnl *vnl, const struct vnl_dev *dev, __u32 context,
 int vnl_rss_set_fields(struct vnl *vnl, const struct vnl_dev *dev,
 		       __u32 context, const __u16 *flow_types,
 		       unsigned int nr, __u64 fields);
-/* ETHTOOL_A_RSS_INPUT_XFRM alone, any value (tests send bad ones) */
-int vnl_rss_set_xfrm(struct vnl *vnl, const struct vnl_dev *dev,
-		     __u32 context, __u32 xfrm);
 int vnl_rss_create(struct vnl *vnl, const struct vnl_dev *dev,
 		   const __u8 *key, const __u32 *indir,
 		   unsigned int indir_size, __u32 *context);
